@@ -1,0 +1,28 @@
+"""Normalisation passes: general rules applied to every document after the overlays.
+
+Each pass is a function that changes the document in place. They encode what is better done
+by rule than by listing paths, so the same build works on API versions not seen yet. Order
+matters: nullability is settled before names, since folding ``oneOf [X, null]`` can move a
+schema's keywords.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..loader import Document
+from . import model_names, nullability, operation_names, response_fields
+
+Pass = Callable[[Document], None]
+
+PASSES: tuple[tuple[str, Pass], ...] = (
+    ("nullability", nullability.strip_null),
+    ("response-fields", response_fields.relax_required),
+    ("model-names", model_names.assign),
+    ("operation-names", operation_names.assign),
+)
+
+
+def normalise(doc: Document) -> None:
+    for _name, apply in PASSES:
+        apply(doc)
