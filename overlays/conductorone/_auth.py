@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from joserfc import jwt
+from joserfc.errors import SecurityWarning
 from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
 from joserfc.util import urlsafe_b64encode
@@ -37,7 +38,7 @@ ASSERTION_LIFETIME = 120  # seconds either side of now: nbf = now - 2 min, exp =
 DEFAULT_EXPIRES_IN = 300  # when the token response does not say
 
 # The service verifies "EdDSA" assertions; joserfc flags the name as superseded by RFC 9864.
-warnings.filterwarnings("ignore", message=".*EdDSA.*deprecated.*")
+warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 _REGISTRY = JWSRegistry(
     header_registry={"nonce": HeaderParameter("Random nonce", "str")}, algorithms=["EdDSA"]
 )
@@ -95,11 +96,9 @@ class OAuthTokenAuth(httpx.Auth):
         return token.value if token is not None and self._clock() < token.expires_at else None
 
     def _token_request(self) -> httpx.Request:
-        request = httpx.Request(
+        return httpx.Request(
             "POST", self._token_url, data=self._token_form(), headers={"Accept": "application/json"}
         )
-        request.extensions["conductorone_token_request"] = True
-        return request
 
     def _accept(self, response: httpx.Response) -> str:
         """Cache and return the token from a token response, or raise AuthenticationError."""

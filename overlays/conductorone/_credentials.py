@@ -114,8 +114,4 @@ def _parse_secret(value: object) -> OKPKey:
         key = OKPKey.import_key(jwk)
     except (JoseError, ValueError, TypeError):
         raise CredentialsError("client secret holds an invalid Ed25519 key") from None
-    if not key.is_private:
-        raise CredentialsError(
-            "client secret holds only a public key: the Ed25519 private part ('d') is missing"
-        )
     return key
