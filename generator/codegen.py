@@ -25,6 +25,7 @@ from openapi_python_client.parser.properties.none import NoneProperty
 
 from .errors import BuildError
 from .loader import Document
+from .operations import template_globals
 from .passes.schemas import component_schemas, deref, operations
 
 GENERATOR_DIR = Path(__file__).resolve().parent
@@ -77,6 +78,7 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Coun
         if isinstance(data, GeneratorError):
             raise BuildError(f"{document_source}: {_describe(data)}")
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
+        project.env.globals.update(template_globals(data.endpoint_collections_by_tag, config.field_prefix))
         errors = list(project.build())
     _format(package_dir)
     _stamp(package_dir)
@@ -92,8 +94,9 @@ def _format(package_dir: Path) -> None:
     for command in steps:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            first = (done.stderr or done.stdout).strip().splitlines()[:1]
-            raise BuildError(f"formatting the generated code failed: {' '.join(first) or done.returncode}")
+            lines = (done.stderr + done.stdout).strip().splitlines()
+            first = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
+            raise BuildError(f"formatting the generated code failed: {first or f'exit {done.returncode}'}")
 
 
 def _stamp(package_dir: Path) -> None:

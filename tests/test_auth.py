@@ -248,11 +248,15 @@ def test_401_refreshes_once_and_retries_once(
         (
             400,
             b'{"error": "invalid_request", "error_description": "bad assertion"}',
-            "HTTP 400: invalid_request: bad assertion",
+            "HTTP 400 from the token endpoint: it refused to issue an access token (invalid_request: bad assertion)",
         ),
-        (401, b'{"error": "invalid_client"}', "HTTP 401: invalid_client"),
-        (500, b"<html>oops</html>", "HTTP 500"),
-        (200, b"not json", "invalid JSON"),
+        (
+            401,
+            b'{"error": "invalid_client"}',
+            "HTTP 401 from the token endpoint: it refused to issue an access token (invalid_client)",
+        ),
+        (500, b"<html>oops</html>", "HTTP 500 from the token endpoint"),
+        (200, b"not json", "its body is not JSON"),
         (200, b'{"access_token": "", "expires_in": 60}', "without an access token"),
     ],
 )

@@ -2,8 +2,5 @@
 """Generated client for ConductorOne API.
 
 The hand-written package ``conductorone`` wraps this one; most users want that instead.
+Nothing is imported here: operation groups and models load on first use.
 """
-
-from .client import AuthenticatedClient, Client
-
-__all__ = ("AuthenticatedClient", "Client")

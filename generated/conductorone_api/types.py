@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, MutableMapping
-from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar, Union
+import enum
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar, Union
+from urllib.parse import quote
 
+import httpx
 from attrs import define
-from dateutil.parser import isoparse
 
 
 class Unset:
@@ -49,6 +50,8 @@ def parse_datetime(value: str) -> datetime.datetime:
     try:  # fast path (C); Python 3.11+ reads "Z" and more than 6 fractional digits
         return datetime.datetime.fromisoformat(value)
     except ValueError:
+        from dateutil.parser import isoparse  # imported only when needed: it is slow to import
+
         return isoparse(value)
 
 
@@ -59,10 +62,52 @@ T = TypeVar("T")
 class Response(Generic[T]):
     """A whole HTTP response with its parsed body (``None`` when the status was not documented)."""
 
-    status_code: HTTPStatus
+    status_code: int
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_datetime"]
+def build_response(response: httpx.Response, parse: Callable[[Any], T]) -> Response[T]:
+    """Wrap an httpx response; the body is parsed only for a 2xx status."""
+    parsed = parse(response.json() if response.content else {}) if response.is_success else None
+    return Response(
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """A request value (model, enum, datetime, list, dict) as JSON-ready data; unset fields dropped."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items() if not isinstance(item, Unset)}
+    return value
+
+
+def path_segment(value: Any) -> str:
+    """A path parameter, percent-encoded so it stays one path segment."""
+    return quote(str(jsonable(value)), safe="")
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "build_response",
+    "jsonable",
+    "parse_datetime",
+    "path_segment",
+]

@@ -11,24 +11,21 @@ yielded from the auth flow, so custom transports, proxies and test transports se
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import secrets
 import threading
 import time
-import warnings
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
-from joserfc import jwt
-from joserfc.errors import SecurityWarning
-from joserfc.jws import JWSRegistry
-from joserfc.registry import HeaderParameter
-from joserfc.util import urlsafe_b64encode
 
 from ._credentials import ClientId, ClientSecret
 from ._exceptions import AuthenticationError
+
+if TYPE_CHECKING:
+    import asyncio
 
 TOKEN_PATH = "/auth/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -37,20 +34,16 @@ JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"
 ASSERTION_LIFETIME = 120  # seconds either side of now: nbf = now - 2 min, exp = now + 2 min
 DEFAULT_EXPIRES_IN = 300  # when the token response does not say
 
-# The service verifies "EdDSA" assertions; joserfc flags the name as superseded by RFC 9864.
-warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
-_REGISTRY = JWSRegistry(
-    header_registry={"nonce": HeaderParameter("Random nonce", "str")}, algorithms=["EdDSA"]
-)
-
 
 def sign_assertion(client_id: str, secret: ClientSecret, audience: str, now: float | None = None) -> str:
     """A fresh compact JWS asserting ``client_id`` to the token host ``audience``."""
+    from ._jose import encode_jwt
+
     issued = int(time.time() if now is None else now)
     header = {
         "alg": "EdDSA",
         "typ": "JWT",
-        "nonce": urlsafe_b64encode(secrets.token_bytes(16)).decode("ascii"),
+        "nonce": base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode("ascii"),
     }
     claims = {
         "iss": client_id,
@@ -60,7 +53,7 @@ def sign_assertion(client_id: str, secret: ClientSecret, audience: str, now: flo
         "nbf": issued - ASSERTION_LIFETIME,
         "exp": issued + ASSERTION_LIFETIME,
     }
-    return jwt.encode(header, claims, secret.key, algorithms=["EdDSA"], registry=_REGISTRY)
+    return encode_jwt(header, claims, secret.key)
 
 
 class _CachedToken:
@@ -107,18 +100,24 @@ class OAuthTokenAuth(httpx.Auth):
         except ValueError:
             body = None
         fields = body if isinstance(body, dict) else {}
-        if response.status_code != 200:
+        status = response.status_code
+        if status != 200:
             raise AuthenticationError(
-                "the token endpoint refused to issue an access token",
-                status_code=response.status_code,
+                f"HTTP {status} from the token endpoint: it refused to issue an access token",
+                response=response,
+                body=body,
                 error=_text(fields.get("error")),
                 error_description=_text(fields.get("error_description")),
             )
         if body is None:
-            raise AuthenticationError("the token endpoint answered with invalid JSON", status_code=200)
+            raise AuthenticationError(
+                "HTTP 200 from the token endpoint, but its body is not JSON", response=response
+            )
         token = fields.get("access_token")
         if not isinstance(token, str) or not token:
-            raise AuthenticationError("the token endpoint answered without an access token", status_code=200)
+            raise AuthenticationError(
+                "HTTP 200 from the token endpoint, but without an access token", response=response, body=body
+            )
         lifetime = fields.get("expires_in")
         seconds = (
             float(lifetime) if isinstance(lifetime, (int, float)) and lifetime > 0 else DEFAULT_EXPIRES_IN
@@ -189,6 +188,8 @@ class OAuthTokenAuth(httpx.Auth):
 
     def _async_lock(self) -> asyncio.Lock:
         """One asyncio lock per event loop (a lock is bound to the loop that first waits on it)."""
+        import asyncio  # only async users pay for importing it, and they have already
+
         loop_id = id(asyncio.get_running_loop())
         with self._thread_lock:
             lock = self._async_locks.get(loop_id)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
-
-from joserfc.errors import JoseError
-from joserfc.jwk import OKPKey
+from typing import TYPE_CHECKING, Any
 
 from ._exceptions import CredentialsError
+
+if TYPE_CHECKING:
+    from joserfc.jwk import OKPKey
 
 SECRET_PREFIX = ("secret-token", "conductorone.com")
 SECRET_VERSION = "v1"
@@ -110,6 +110,8 @@ def _parse_secret(value: object) -> OKPKey:
         raise CredentialsError(
             "client secret holds only a public key: the Ed25519 private part ('d') is missing"
         )
+    from ._jose import JoseError, OKPKey
+
     try:
         key = OKPKey.import_key(jwk)
     except (JoseError, ValueError, TypeError):

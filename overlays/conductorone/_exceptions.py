@@ -1,6 +1,26 @@
-"""Every error this package raises derives from :class:`ConductorOneError`."""
+"""Every error this package raises derives from :class:`ConductorOneError`.
+
+::
+
+    ConductorOneError
+    ├── CredentialsError            bad or missing configuration, raised at construction
+    └── APIError                    something went wrong talking to the API
+        ├── APIConnectionError      no response: refused, reset, DNS, TLS...
+        │   └── APITimeoutError     no response in time
+        ├── APIResponseValidationError  a 2xx response whose body is not what was declared
+        ├── PaginationError         the server repeated a page cursor
+        └── APIStatusError          a non-2xx response; subclass by status:
+            BadRequestError 400, AuthenticationError 401 (and token endpoint refusals),
+            PermissionDeniedError 403, NotFoundError 404, ConflictError 409,
+            UnprocessableEntityError 422, RateLimitError 429, InternalServerError >= 500
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class ConductorOneError(Exception):
@@ -15,26 +35,136 @@ class CredentialsError(ConductorOneError, ValueError):
     """
 
 
-class AuthenticationError(ConductorOneError):
-    """The token endpoint refused to issue an access token, or answered with nonsense.
+class APIError(ConductorOneError):
+    """A request to the API failed. ``request`` is the request that failed, when known."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """No response arrived: connection refused or reset, name resolution, TLS, and so on."""
+
+
+class APITimeoutError(APIConnectionError):
+    """No response arrived within the timeout."""
+
+
+class PaginationError(APIError):
+    """The server sent a page cursor it had already sent: following it would never end."""
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response whose body could not be read as the declared model (e.g. not JSON)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The API answered with a non-2xx status.
 
     Attributes:
-        status_code: the HTTP status of the token response (``None`` if there was none).
-        error: the OAuth2 ``error`` code from the response body, if any.
-        error_description: the OAuth2 ``error_description``, if any.
+        status_code: the HTTP status.
+        body: the decoded JSON body (``None`` if it was not JSON; the text is on ``response``).
+        response: the ``httpx.Response``.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
+        super().__init__(message, request=response.request if _has_request(response) else None)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or failed validation."""
+
+
+class AuthenticationError(APIStatusError):
+    """401 from the API, or the token endpoint refused to issue an access token.
+
+    ``error`` and ``error_description`` carry the OAuth2 fields of a token endpoint refusal.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        status_code: int | None = None,
+        response: httpx.Response,
+        body: Any = None,
         error: str | None = None,
         error_description: str | None = None,
     ) -> None:
-        details = [f"HTTP {status_code}"] if status_code is not None else []
-        details += [part for part in (error, error_description) if part]
-        super().__init__(f"{message} ({': '.join(details)})" if details else message)
-        self.status_code = status_code
+        details = [part for part in (error, error_description) if part]
+        super().__init__(
+            f"{message} ({': '.join(details)})" if details else message, response=response, body=body
+        )
         self.error = error
         self.error_description = error_description
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are valid but not allowed to do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object (or no such route)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but could not be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically, raised when retries ran out."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _has_request(response: httpx.Response) -> bool:
+    try:
+        response.request  # noqa: B018 - raises when the response was built without one
+    except RuntimeError:
+        return False
+    return True
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The exception for a non-2xx ``response`` (whose body has been read)."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    detail = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(detail, str) or not detail:
+        detail = response.reason_phrase or "error"
+    where = f" from {response.request.method} {response.request.url.path}" if _has_request(response) else ""
+    message = f"HTTP {response.status_code}{where}: {detail}"
+    kind = _BY_STATUS.get(response.status_code)
+    if kind is None:
+        kind = InternalServerError if response.status_code >= 500 else APIStatusError
+    if kind is AuthenticationError:
+        return AuthenticationError(message, response=response, body=body)
+    return kind(message, response=response, body=body)

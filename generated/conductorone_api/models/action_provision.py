@@ -43,19 +43,19 @@ class ActionProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        action_name = d.pop("actionName", UNSET)
-        app_id = d.pop("appId", UNSET)
-        connector_id = d.pop("connectorId", UNSET)
-        display_name = d.pop("displayName", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        action_name = _data.pop("actionName", UNSET)
+        app_id = _data.pop("appId", UNSET)
+        connector_id = _data.pop("connectorId", UNSET)
+        display_name = _data.pop("displayName", UNSET)
+        _instance = cls(
             action_name=action_name,
             app_id=app_id,
             connector_id=connector_id,
             display_name=display_name,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

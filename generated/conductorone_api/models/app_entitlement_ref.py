@@ -37,15 +37,15 @@ class AppEntitlementRef:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = d.pop("appId", UNSET)
-        id = d.pop("id", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = _data.pop("appId", UNSET)
+        id = _data.pop("id", UNSET)
+        _instance = cls(
             app_id=app_id,
             id=id,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -39,17 +39,17 @@ class DelegatedProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = d.pop("appId", UNSET)
-        entitlement_id = d.pop("entitlementId", UNSET)
-        implicit = d.pop("implicit", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = _data.pop("appId", UNSET)
+        entitlement_id = _data.pop("entitlementId", UNSET)
+        implicit = _data.pop("implicit", UNSET)
+        _instance = cls(
             app_id=app_id,
             entitlement_id=entitlement_id,
             implicit=implicit,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -31,13 +31,13 @@ class DeleteAccount:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        connector_id = d.pop("connectorId", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        connector_id = _data.pop("connectorId", UNSET)
+        _instance = cls(
             connector_id=connector_id,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -45,19 +45,19 @@ class ExpressionProvisioner:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        allow_reassignment = d.pop("allowReassignment", UNSET)
-        expressions = cast(list[str], d.pop("expressions", UNSET))
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        allow_reassignment = _data.pop("allowReassignment", UNSET)
+        expressions = cast(list[str], _data.pop("expressions", UNSET))
 
-        fallback_user_ids = cast(list[str], d.pop("fallbackUserIds", UNSET))
+        fallback_user_ids = cast(list[str], _data.pop("fallbackUserIds", UNSET))
 
-        result = cls(
+        _instance = cls(
             allow_reassignment=allow_reassignment,
             expressions=expressions,
             fallback_user_ids=fallback_user_ids,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -43,19 +43,19 @@ class ExternalTicketProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = d.pop("appId", UNSET)
-        connector_id = d.pop("connectorId", UNSET)
-        external_ticket_provisioner_config_id = d.pop("externalTicketProvisionerConfigId", UNSET)
-        instructions = d.pop("instructions", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = _data.pop("appId", UNSET)
+        connector_id = _data.pop("connectorId", UNSET)
+        external_ticket_provisioner_config_id = _data.pop("externalTicketProvisionerConfigId", UNSET)
+        instructions = _data.pop("instructions", UNSET)
+        _instance = cls(
             app_id=app_id,
             connector_id=connector_id,
             external_ticket_provisioner_config_id=external_ticket_provisioner_config_id,
             instructions=instructions,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

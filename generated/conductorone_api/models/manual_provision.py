@@ -51,24 +51,24 @@ class ManualProvision:
         from ..models.provisioner_assignment import ProvisionerAssignment  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        _assignee = d.pop("assignee", UNSET)
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        _assignee = _data.pop("assignee", UNSET)
         assignee: ProvisionerAssignment | Unset
         if isinstance(_assignee, Unset):
             assignee = UNSET
         else:
             assignee = ProvisionerAssignment.from_dict(_assignee)
 
-        instructions = d.pop("instructions", UNSET)
-        user_ids = cast(list[str], d.pop("userIds", UNSET))
+        instructions = _data.pop("instructions", UNSET)
+        user_ids = cast(list[str], _data.pop("userIds", UNSET))
 
-        result = cls(
+        _instance = cls(
             assignee=assignee,
             instructions=instructions,
             user_ids=user_ids,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -103,64 +103,64 @@ class ProvisionPolicy:
         from ..models.webhook_provision import WebhookProvision  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        _action = d.pop("action", UNSET)
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        _action = _data.pop("action", UNSET)
         action: ActionProvision | Unset
         if isinstance(_action, Unset):
             action = UNSET
         else:
             action = ActionProvision.from_dict(_action)
 
-        _connector = d.pop("connector", UNSET)
+        _connector = _data.pop("connector", UNSET)
         connector: ConnectorProvision | Unset
         if isinstance(_connector, Unset):
             connector = UNSET
         else:
             connector = ConnectorProvision.from_dict(_connector)
 
-        _delegated = d.pop("delegated", UNSET)
+        _delegated = _data.pop("delegated", UNSET)
         delegated: DelegatedProvision | Unset
         if isinstance(_delegated, Unset):
             delegated = UNSET
         else:
             delegated = DelegatedProvision.from_dict(_delegated)
 
-        _external_ticket = d.pop("externalTicket", UNSET)
+        _external_ticket = _data.pop("externalTicket", UNSET)
         external_ticket: ExternalTicketProvision | Unset
         if isinstance(_external_ticket, Unset):
             external_ticket = UNSET
         else:
             external_ticket = ExternalTicketProvision.from_dict(_external_ticket)
 
-        _manual = d.pop("manual", UNSET)
+        _manual = _data.pop("manual", UNSET)
         manual: ManualProvision | Unset
         if isinstance(_manual, Unset):
             manual = UNSET
         else:
             manual = ManualProvision.from_dict(_manual)
 
-        _multi_step = d.pop("multiStep", UNSET)
+        _multi_step = _data.pop("multiStep", UNSET)
         multi_step: MultiStep | Unset
         if isinstance(_multi_step, Unset):
             multi_step = UNSET
         else:
             multi_step = MultiStep.from_dict(_multi_step)
 
-        _unconfigured = d.pop("unconfigured", UNSET)
+        _unconfigured = _data.pop("unconfigured", UNSET)
         unconfigured: ProvisionPolicyUnconfigured | Unset
         if isinstance(_unconfigured, Unset):
             unconfigured = UNSET
         else:
             unconfigured = ProvisionPolicyUnconfigured.from_dict(_unconfigured)
 
-        _webhook = d.pop("webhook", UNSET)
+        _webhook = _data.pop("webhook", UNSET)
         webhook: WebhookProvision | Unset
         if isinstance(_webhook, Unset):
             webhook = UNSET
         else:
             webhook = WebhookProvision.from_dict(_webhook)
 
-        result = cls(
+        _instance = cls(
             action=action,
             connector=connector,
             delegated=delegated,
@@ -170,8 +170,8 @@ class ProvisionPolicy:
             unconfigured=unconfigured,
             webhook=webhook,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -34,14 +34,14 @@ class SaveToVault:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        vault_ids = cast(list[str], d.pop("vaultIds", UNSET))
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        vault_ids = cast(list[str], _data.pop("vaultIds", UNSET))
 
-        result = cls(
+        _instance = cls(
             vault_ids=vault_ids,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -31,13 +31,13 @@ class WebhookProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        d = {key: value for key, value in src_dict.items() if value is not None}
-        webhook_id = d.pop("webhookId", UNSET)
-        result = cls(
+        _data = {key: value for key, value in src_dict.items() if value is not None}
+        webhook_id = _data.pop("webhookId", UNSET)
+        _instance = cls(
             webhook_id=webhook_id,
         )
-        result.additional_properties = d
-        return result
+        _instance.additional_properties = _data
+        return _instance
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -1,0 +1,259 @@
+"""What our templates need to know about an operation, as plain data.
+
+openapi-python-client parses the document into ``Endpoint`` objects. Our templates do not
+reach into those; they render :class:`OperationView` and :class:`GroupView`, computed here
+once per operation. This is where the SDK-level decisions live:
+
+- every parameter is keyword-only; a spec parameter whose name collides with a per-call
+  option (``max_retries``, ``timeout``) gets a trailing underscore;
+- which operations may be retried after a failure that reached the server (``idempotent``);
+- which operations are cursor-paginated, and how (``Pagination``).
+
+Strings that came from the document are escaped here: literals with ``repr``, docstring
+text with openapi-python-client's ``safe_for_docstring``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+from openapi_python_client import strings
+from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
+from openapi_python_client.parser.properties import ModelProperty, Property
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.schema.untrusted_string import UntrustedString
+
+from .naming import pascal_case
+
+# Per-call options every generated method takes besides the operation's own parameters.
+CALL_OPTIONS = ("max_retries", "timeout")
+# HTTP methods whose repetition cannot double an effect (RFC 9110, section 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
+# ConductorOne serves reads as POST too (searches, listings with a filter body); an
+# operation whose generated name starts with one of these words only reads.
+READ_ONLY_NAME_WORDS = ("get", "list", "search")
+# Where the cursor goes, by the parameter's location and the names the API uses.
+CURSOR_PARAMETERS = {"query": "page_token", "body": "pageToken"}
+NEXT_CURSOR_FIELD = "nextPageToken"
+ITEMS_FIELD = "list"
+RESOURCE_SUFFIXES = ("Resource", "Operations", "Group")
+
+
+def text(value: object) -> str:
+    """The plain value of a string from the document (openapi-python-client wraps them)."""
+    if isinstance(value, UntrustedString):
+        return value.get_untrusted_value()
+    if isinstance(value, strings.PythonCode):
+        return value.as_unembedded_code()
+    return "" if value is None else str(value)
+
+
+def doc(value: object) -> str:
+    """Document text made safe to place inside a triple-quoted docstring."""
+    return strings.safe_for_docstring(" ".join(text(value).split()))
+
+
+@attrs.frozen
+class Parameter:
+    python_name: str
+    wire_name: str  # as sent: a Python literal (repr)
+    location: str  # "path", "query", "header" or "body"
+    annotation: str
+    required: bool
+    description: str
+
+    @property
+    def signature(self) -> str:
+        return f"{self.python_name}: {self.annotation}" + ("" if self.required else " = UNSET")
+
+
+@attrs.frozen
+class Pagination:
+    """How to walk every page: the cursor goes to ``options[container][cursor]``."""
+
+    container: str  # "params" (query string) or "json" (request body)
+    cursor: str  # a Python literal (repr) of the wire name
+    items_attribute: str  # the response model's attribute holding a page's items
+    next_attribute: str  # the response model's attribute holding the next cursor
+    item_annotation: str
+
+
+@attrs.frozen
+class OperationView:
+    module: str  # api/<group>/<module>.py
+    method_name: str
+    http_method: str
+    path_parts: tuple[tuple[bool, str], ...]  # (is_parameter, python name or literal)
+    parameters: tuple[Parameter, ...]
+    body: Parameter | None
+    response_annotation: str
+    response_class: str | None  # the model whose from_dict parses a 2xx body; None: kept as JSON
+    summary: str
+    description: str
+    http_path: str
+    idempotent: bool
+    pagination: Pagination | None
+    imports: tuple[str, ...]  # model imports, relative to api/<group>/
+
+    @property
+    def all_parameters(self) -> tuple[Parameter, ...]:
+        return self.parameters + ((self.body,) if self.body else ())
+
+    def by_location(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@attrs.frozen
+class GroupView:
+    name: str  # attribute on the client and package under api/
+    sync_class: str
+    async_class: str
+    operations: tuple[OperationView, ...]
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        return tuple(sorted({line for op in self.operations for line in op.imports}))
+
+
+def _annotation(prop: Property) -> str:
+    return prop.get_type_string().as_unembedded_code()
+
+
+def _python_name(prop: Property) -> str:
+    name = str(prop.python_name)
+    return f"{name}_" if name in CALL_OPTIONS else name
+
+
+def _parameter(prop: Property, location: str) -> Parameter:
+    return Parameter(
+        python_name=_python_name(prop),
+        wire_name=repr(text(prop.name)),
+        location=location,
+        annotation=_annotation(prop),
+        required=bool(prop.required),
+        description=doc(prop.description),
+    )
+
+
+def _path_parts(path: str, parameters: dict[str, str]) -> tuple[tuple[bool, str], ...]:
+    parts: list[tuple[bool, str]] = []
+    for index, piece in enumerate(re.split(r"\{([^{}]+)\}", path)):
+        if index % 2:
+            parts.append((True, parameters[piece]))
+        elif piece:
+            parts.append((False, repr(piece)))
+    return tuple(parts)
+
+
+def _model_fields(model: ModelProperty) -> dict[str, PropertyProtocol]:
+    fields = [*(model.required_properties or ()), *(model.optional_properties or ())]
+    return {text(prop.name): prop for prop in fields}
+
+
+def _pagination(
+    endpoint: Endpoint, response: PropertyProtocol | None, body: PropertyProtocol | None
+) -> Pagination | None:
+    if not isinstance(response, ModelProperty):
+        return None
+    fields = _model_fields(response)
+    items = fields.get(ITEMS_FIELD)
+    next_cursor = fields.get(NEXT_CURSOR_FIELD)
+    if not isinstance(items, ListProperty) or next_cursor is None:
+        return None
+    if any(text(p.name) == CURSOR_PARAMETERS["query"] for p in endpoint.query_parameters):
+        container, cursor = "params", CURSOR_PARAMETERS["query"]
+    elif isinstance(body, ModelProperty) and CURSOR_PARAMETERS["body"] in _model_fields(body):
+        container, cursor = "json", CURSOR_PARAMETERS["body"]
+    else:
+        return None
+    return Pagination(
+        container=container,
+        cursor=repr(cursor),
+        items_attribute=str(items.python_name),
+        next_attribute=str(next_cursor.python_name),
+        item_annotation=items.inner_property.get_type_string(no_optional=True).as_unembedded_code(),
+    )
+
+
+def _model_imports(props: Sequence[PropertyProtocol]) -> set[str]:
+    found: set[str] = set()
+    for prop in props:
+        for line in (*prop.get_imports(prefix="..."), *prop.get_lazy_imports(prefix="...")):
+            if line.startswith("from ...models"):
+                found.add(line)
+        if isinstance(prop, ListProperty):
+            found |= _model_imports([prop.inner_property])
+    return found
+
+
+def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
+    """Everything the endpoint module and the resource method render for one operation."""
+    parameters = [
+        *(_parameter(p, "path") for p in endpoint.path_parameters),
+        *(_parameter(p, "query") for p in endpoint.query_parameters),
+        *(_parameter(p, "header") for p in endpoint.header_parameters),
+    ]
+    json_bodies = [b for b in endpoint.bodies if text(b.body_type) == "json"]
+    body_prop = json_bodies[0].prop if json_bodies else None
+    body = _parameter(body_prop, "body") if body_prop is not None else None
+    if body is not None:
+        body = attrs.evolve(body, python_name="body", wire_name="'body'")
+    successes = [r for r in endpoint.responses if text(r.status_code.pattern).startswith("2")]
+    response_prop = successes[0].prop if successes else None
+    response_class = response_prop.class_info.name if isinstance(response_prop, ModelProperty) else None
+    pagination = _pagination(endpoint, response_prop, body_prop)
+    name = str(strings.PythonIdentifier(endpoint.name, field_prefix))
+    method = endpoint.method.lower()
+    path = text(endpoint.path)
+    typed = [p for p in (*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters)]
+    typed += [body_prop] if body_prop is not None else []
+    typed += [response_prop] if response_class is not None and response_prop is not None else []
+    return OperationView(
+        module=name,
+        method_name=str(endpoint.name),
+        http_method=method.upper(),
+        path_parts=_path_parts(path, {text(p.name): _python_name(p) for p in endpoint.path_parameters}),
+        parameters=tuple(parameters),
+        body=body,
+        response_annotation=(
+            _annotation(response_prop).removesuffix(" | Unset") if response_class and response_prop else "Any"
+        ),
+        response_class=response_class,
+        summary=doc(endpoint.summary),
+        description=doc(endpoint.description),
+        http_path=doc(path),
+        idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
+        pagination=pagination,
+        imports=tuple(sorted(_model_imports(typed) | _pagination_imports(response_prop, pagination))),
+    )
+
+
+def _pagination_imports(response: PropertyProtocol | None, pagination: Pagination | None) -> set[str]:
+    if pagination is None or not isinstance(response, ModelProperty):
+        return set()
+    return _model_imports([_model_fields(response)[ITEMS_FIELD]])
+
+
+def group_view(tag: str, collection: EndpointCollection, field_prefix: str) -> GroupView:
+    operations = tuple(operation_view(endpoint, field_prefix) for endpoint in collection.endpoints)
+    imported = {line.rsplit(" import ", 1)[1] for op in operations for line in op.imports}
+    base = pascal_case(tag)
+    suffix = next((s for s in RESOURCE_SUFFIXES if f"{base}{s}" not in imported), RESOURCE_SUFFIXES[-1] + "_")
+    return GroupView(
+        name=tag, sync_class=f"{base}{suffix}", async_class=f"Async{base}{suffix}", operations=operations
+    )
+
+
+def template_globals(collections: dict[Any, EndpointCollection], field_prefix: str) -> dict[str, Any]:
+    """Functions and data our templates call (registered on openapi-python-client's environment)."""
+    groups = {str(tag): group_view(str(tag), c, field_prefix) for tag, c in sorted(collections.items())}
+    return {
+        "operation_groups": list(groups.values()),
+        "group_of": lambda collection: groups[str(collection.tag)],
+        "operation_of": lambda endpoint: operation_view(endpoint, field_prefix),
+        "call_options": CALL_OPTIONS,
+    }

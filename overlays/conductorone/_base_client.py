@@ -1,0 +1,339 @@
+"""Sending a request: retries with backoff, errors by status, parsing, pagination.
+
+The generated operation groups hand over ``options`` (``httpx.Client.request`` keyword
+arguments) and a ``parse`` function; everything here is the same for every operation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import random
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
+
+import httpx
+
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    PaginationError,
+    status_error,
+)
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5  # seconds; doubled for each retry, with up to 25% jitter taken off
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for: the backoff applies instead
+
+# Failures after which the request certainly did not reach the application: safe to repeat
+# whatever the operation does. 408 and 429 say the server did not process the request.
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_PROCESSED_STATUSES = frozenset({408, 429})
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait (``Retry-After``: seconds or HTTP date; or ``retry-after-ms``)."""
+    milliseconds = response.headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return float(milliseconds) / 1000
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() - time.time()
+
+
+def is_retryable(
+    *, idempotent: bool, response: httpx.Response | None = None, error: Exception | None = None
+) -> bool:
+    """Whether a failed attempt may be repeated without risking a doubled effect."""
+    if response is not None:
+        status = response.status_code
+        return status in _NOT_PROCESSED_STATUSES or (idempotent and status >= 500)
+    if isinstance(error, _NOT_SENT_ERRORS):
+        return True
+    return idempotent and isinstance(error, httpx.TransportError)
+
+
+def backoff(retries_done: int, response: httpx.Response | None) -> float:
+    """Seconds to wait before the next attempt."""
+    if response is not None:
+        asked = retry_after(response)
+        if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
+            return float(asked)
+    delay = min(INITIAL_RETRY_DELAY * 2.0**retries_done, MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())
+
+
+def _where(request: httpx.Request) -> str:
+    return f"{request.method} {request.url.path}"
+
+
+def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    with contextlib.suppress(RuntimeError):  # raised when httpx did not record the request
+        request = error.request  # the one that failed: it may be the token request of the auth flow
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(f"{_where(request)} timed out ({type(error).__name__})", request=request)
+    reason = str(error) or type(error).__name__
+    return APIConnectionError(f"{_where(request)} failed: {reason}", request=request)
+
+
+def parse_body(response: httpx.Response, parse: Callable[[Any], T]) -> T:
+    """The 2xx ``response`` parsed into its model, or APIResponseValidationError saying why not."""
+    try:
+        data = response.json() if response.content else {}
+    except ValueError:
+        raise APIResponseValidationError(
+            f"HTTP {response.status_code} from {_where(response.request)}: the body is not JSON",
+            response=response,
+        ) from None
+    try:
+        return parse(data)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise APIResponseValidationError(
+            f"HTTP {response.status_code} from {_where(response.request)}: "
+            f"the body does not match the declared model ({type(error).__name__}: {error})",
+            response=response,
+            body=data,
+        ) from error
+
+
+def _page_options(options: dict[str, Any], container: str, cursor: str, value: str) -> dict[str, Any]:
+    page = dict(options)
+    page[container] = {**(options.get(container) or {}), cursor: value}
+    return page
+
+
+class _Pager:
+    """Follows a cursor from page to page; refuses one the server already sent."""
+
+    __slots__ = ("_container", "_cursor", "_items", "_next", "_seen")
+
+    def __init__(self, options: dict[str, Any], container: str, cursor: str, items: str, next_cursor: str):
+        self._container, self._cursor, self._items, self._next = container, cursor, items, next_cursor
+        start = (options.get(container) or {}).get(cursor)
+        self._seen = {start} if isinstance(start, str) and start else set()
+
+    def items(self, page: Any) -> Any:
+        return getattr(page, self._items, None) or ()
+
+    def next_options(self, options: dict[str, Any], page: Any) -> dict[str, Any] | None:
+        token = getattr(page, self._next, None)
+        if not isinstance(token, str) or not token:
+            return None
+        if token in self._seen:
+            raise PaginationError(
+                f"the server repeated the page cursor {token!r} after {len(self._seen)} page(s); "
+                "stopped instead of looping"
+            )
+        self._seen.add(token)
+        return _page_options(options, self._container, self._cursor, token)
+
+
+class BaseClient:
+    """What the sync and async clients share: settings and request building."""
+
+    def __init__(self, *, max_retries: int, timeout: float | None) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        self.max_retries = max_retries
+        self.timeout = timeout
+
+    def _retries(self, max_retries: int | None) -> int:
+        return self.max_retries if max_retries is None else max_retries
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        return self.timeout if timeout is None else timeout
+
+
+class SyncAPIClient(BaseClient):
+    def __init__(
+        self,
+        configure: Callable[[httpx.Client, bool], None],
+        http_client: httpx.Client | None,
+        *,
+        max_retries: int,
+        timeout: float | None,
+    ) -> None:
+        super().__init__(max_retries=max_retries, timeout=timeout)
+        self._configure = configure
+        self._owns_http = http_client is None
+        if http_client is not None:
+            configure(http_client, False)
+        self._http = http_client
+        self._http_lock = threading.Lock()
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def http_client(self) -> httpx.Client:
+        """The authenticated ``httpx.Client`` (base URL and auth set), for lower-level use."""
+        http = self._http
+        if http is None:
+            # Created on first use: building one loads TLS certificates, which costs more
+            # than everything else a client does before its first request.
+            with self._http_lock:
+                if self._http is None:
+                    created = httpx.Client(timeout=self.timeout)
+                    self._configure(created, True)
+                    self._http = created
+                http = self._http
+        return http
+
+    def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> T:
+        retries = self._retries(max_retries)
+        http = self._http or self.http_client
+        attempt = 0
+        while True:
+            request = http.build_request(**options, timeout=self._timeout(timeout))
+            response: httpx.Response | None = None
+            try:
+                response = http.send(request)
+            except httpx.TransportError as error:
+                if attempt >= retries or not is_retryable(idempotent=idempotent, error=error):
+                    raise _connection_error(error, request) from error
+            else:
+                if response.is_success:
+                    return parse_body(response, parse)
+                if attempt >= retries or not is_retryable(idempotent=idempotent, response=response):
+                    raise status_error(response)
+                response.close()
+            self._sleep(backoff(attempt, response))
+            attempt += 1
+
+    def paginate(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], Any],
+        *,
+        container: str,
+        cursor: str,
+        items: str,
+        next_cursor: str,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[Any]:
+        pager = _Pager(options, container, cursor, items, next_cursor)
+        page_options: dict[str, Any] | None = options
+        while page_options is not None:
+            page = self.request(
+                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
+            )
+            yield from pager.items(page)
+            page_options = pager.next_options(options, page)
+
+    def close(self) -> None:
+        """Close the connections (of an httpx client we created; one you passed in stays yours)."""
+        if self._owns_http and self._http is not None:
+            self._http.close()
+
+
+class AsyncAPIClient(BaseClient):
+    def __init__(
+        self,
+        configure: Callable[[httpx.AsyncClient, bool], None],
+        http_client: httpx.AsyncClient | None,
+        *,
+        max_retries: int,
+        timeout: float | None,
+    ) -> None:
+        super().__init__(max_retries=max_retries, timeout=timeout)
+        self._configure = configure
+        self._owns_http = http_client is None
+        if http_client is not None:
+            configure(http_client, False)
+        self._http = http_client
+        import asyncio  # here, not at the top: sync users need not import it
+
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The authenticated ``httpx.AsyncClient`` (base URL and auth set), for lower-level use."""
+        if self._http is None:  # created on first use, see SyncAPIClient.http_client
+            created = httpx.AsyncClient(timeout=self.timeout)
+            self._configure(created, True)
+            self._http = created
+        return self._http
+
+    async def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> T:
+        retries = self._retries(max_retries)
+        http = self._http or self.http_client
+        attempt = 0
+        while True:
+            request = http.build_request(**options, timeout=self._timeout(timeout))
+            response: httpx.Response | None = None
+            try:
+                response = await http.send(request)
+            except httpx.TransportError as error:
+                if attempt >= retries or not is_retryable(idempotent=idempotent, error=error):
+                    raise _connection_error(error, request) from error
+            else:
+                if response.is_success:
+                    return parse_body(response, parse)
+                if attempt >= retries or not is_retryable(idempotent=idempotent, response=response):
+                    raise status_error(response)
+                await response.aclose()
+            await self._sleep(backoff(attempt, response))
+            attempt += 1
+
+    async def paginate(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], Any],
+        *,
+        container: str,
+        cursor: str,
+        items: str,
+        next_cursor: str,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> AsyncIterator[Any]:
+        pager = _Pager(options, container, cursor, items, next_cursor)
+        page_options: dict[str, Any] | None = options
+        while page_options is not None:
+            page = await self.request(
+                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
+            )
+            for item in pager.items(page):
+                yield item
+            page_options = pager.next_options(options, page)
+
+    async def close(self) -> None:
+        """Close the connections (of an httpx client we created; one you passed in stays yours)."""
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()

@@ -1,0 +1,134 @@
+"""The clients users construct: :class:`ConductorOne` and :class:`AsyncConductorOne`.
+
+Each is a base client (retries, errors, pagination) plus the generated operation groups
+(``client.<group>.<operation>(...)``), which load on first use.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from types import TracebackType
+
+import httpx
+from conductorone_api.api import AsyncResources, Resources
+
+from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from ._settings import Settings, resolve
+from ._version import __version__
+
+USER_AGENT = f"conductorone-api-client/{__version__} python/{sys.version_info.major}.{sys.version_info.minor} httpx/{httpx.__version__}"
+
+
+def _configurer(settings: Settings) -> Callable[[httpx.Client | httpx.AsyncClient, bool], None]:
+    def configure(http: httpx.Client | httpx.AsyncClient, owned: bool) -> None:
+        # A client passed in keeps its transport, proxies, limits and headers; it gets the
+        # server and the credentials so that its lower-level use is authenticated too.
+        http.base_url = httpx.URL(settings.server_url)
+        http.auth = settings.auth
+        if owned:
+            http.headers["User-Agent"] = USER_AGENT
+
+    return configure
+
+
+class ConductorOne(SyncAPIClient, Resources):
+    """A ConductorOne API client.
+
+    With no credential arguments, credentials come from ``CONDUCTORONE_*`` environment
+    variables (see the README). Malformed or missing settings raise ``CredentialsError``
+    here, before any network traffic.
+
+    Args:
+        client_id, client_secret: client credentials (a signed assertion is exchanged for tokens).
+        access_token: a ready bearer token, used as is.
+        oidc_token: an OIDC token to exchange (with ``client_id`` of the federation trust).
+        server_url: the API server; by default from ``tenant`` or the client ID's host.
+        tenant: the tenant name, for ``https://<tenant>.conductor.one``.
+        timeout: seconds to wait for each request (``None``: no limit).
+        max_retries: retries after a retryable failure (see the README); 0 disables them.
+        http_client: an ``httpx.Client`` to use (transport, proxies, limits); its base URL
+            and auth are set by this client, and closing is left to you.
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        access_token: str | None = None,
+        oidc_token: str | None = None,
+        server_url: str | None = None,
+        tenant: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        settings = resolve(
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=access_token,
+            oidc_token=oidc_token,
+            server_url=server_url,
+            tenant=tenant,
+        )
+        super().__init__(_configurer(settings), http_client, max_retries=max_retries, timeout=timeout)
+        self.server_url = settings.server_url
+        self._auth = settings.auth
+
+    def __enter__(self) -> ConductorOne:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ConductorOne(server_url={self.server_url!r}, auth={self._auth!r})"
+
+
+class AsyncConductorOne(AsyncAPIClient, AsyncResources):
+    """The asyncio twin of :class:`ConductorOne`: same arguments, ``await`` every operation."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        access_token: str | None = None,
+        oidc_token: str | None = None,
+        server_url: str | None = None,
+        tenant: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        settings = resolve(
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=access_token,
+            oidc_token=oidc_token,
+            server_url=server_url,
+            tenant=tenant,
+        )
+        super().__init__(_configurer(settings), http_client, max_retries=max_retries, timeout=timeout)
+        self.server_url = settings.server_url
+        self._auth = settings.auth
+
+    async def __aenter__(self) -> AsyncConductorOne:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AsyncConductorOne(server_url={self.server_url!r}, auth={self._auth!r})"

@@ -1,0 +1,183 @@
+"""Which server and which credentials: arguments first, then ``CONDUCTORONE_*`` variables.
+
+Credentials, in the order of precedence the official Go SDK and CLI use:
+
+1. an access token (``access_token=`` / ``CONDUCTORONE_ACCESS_TOKEN``), sent as is;
+2. an OIDC token to exchange (``oidc_token=`` + ``client_id=`` /
+   ``CONDUCTORONE_OIDC_TOKEN`` + ``CONDUCTORONE_CLIENT_ID``);
+3. client credentials (``client_id=`` + ``client_secret=`` /
+   ``CONDUCTORONE_CLIENT_ID`` + ``CONDUCTORONE_CLIENT_SECRET``).
+
+Credentials passed as arguments are used alone: the environment is read for credentials
+only when no credential argument is given. The server: ``server_url=``, else ``tenant=``,
+else ``CONDUCTORONE_SERVER_URL``, else ``CONDUCTORONE_TENANT_DOMAIN``, else the host in the
+client ID.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._auth import BearerTokenAuth, ClientCredentialsAuth, TokenExchangeAuth
+from ._credentials import DEFAULT_DOMAIN, ClientId, ClientSecret
+from ._exceptions import CredentialsError
+
+ENV_PREFIX = "CONDUCTORONE_"
+ENV_ACCESS_TOKEN = "CONDUCTORONE_ACCESS_TOKEN"
+ENV_OIDC_TOKEN = "CONDUCTORONE_OIDC_TOKEN"
+ENV_CLIENT_ID = "CONDUCTORONE_CLIENT_ID"
+ENV_CLIENT_SECRET = "CONDUCTORONE_CLIENT_SECRET"
+ENV_TENANT = "CONDUCTORONE_TENANT_DOMAIN"
+ENV_SERVER_URL = "CONDUCTORONE_SERVER_URL"
+
+_TENANT = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+NO_CREDENTIALS = (
+    "no ConductorOne credentials: pass client_id and client_secret, access_token, or oidc_token "
+    f"with client_id; or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, {ENV_ACCESS_TOKEN}, or "
+    f"{ENV_OIDC_TOKEN} with {ENV_CLIENT_ID}"
+)
+
+
+class Settings(NamedTuple):
+    server_url: str
+    auth: httpx.Auth  # its repr redacts what is secret
+
+
+class _Credentials:
+    """The credentials found, from one source (arguments or environment)."""
+
+    __slots__ = ("access_token", "client_id", "client_secret", "oidc_token", "source")
+
+    def __init__(
+        self,
+        client_id: str | None,
+        client_secret: str | None,
+        access_token: str | None,
+        oidc_token: str | None,
+        source: str = "arguments",
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.access_token = access_token
+        self.oidc_token = oidc_token
+        self.source = source
+
+    def any(self) -> bool:
+        return any((self.client_id, self.client_secret, self.access_token, self.oidc_token))
+
+    def __repr__(self) -> str:
+        return f"_Credentials(client_id={self.client_id!r}, source={self.source!r}, <secrets redacted>)"
+
+
+def _env(environ: Mapping[str, str], name: str) -> str | None:
+    return environ.get(name) or None  # set but empty counts as unset
+
+
+def resolve(
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    access_token: str | None,
+    oidc_token: str | None,
+    server_url: str | None,
+    tenant: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """The server and the ``httpx.Auth`` for these arguments and environment, or CredentialsError."""
+    env = os.environ if environ is None else environ
+    given = _Credentials(client_id, client_secret, access_token, oidc_token)
+    if not given.any():
+        given = _Credentials(
+            _env(env, ENV_CLIENT_ID),
+            _env(env, ENV_CLIENT_SECRET),
+            _env(env, ENV_ACCESS_TOKEN),
+            _env(env, ENV_OIDC_TOKEN),
+            source="environment",
+        )
+    if not given.any():
+        raise CredentialsError(NO_CREDENTIALS)
+    parsed_id = ClientId(given.client_id) if given.client_id else None
+    server = _server_url(server_url, tenant, env, parsed_id)
+    if given.access_token:
+        return Settings(server, BearerTokenAuth(given.access_token))
+    if parsed_id is None:
+        what = "oidc_token" if given.oidc_token else "client_secret"
+        raise CredentialsError(f"{what} needs a client ID ({_names('client_id', given.source)})")
+    if given.oidc_token:
+        return Settings(server, TokenExchangeAuth(parsed_id, given.oidc_token, server))
+    if not given.client_secret:
+        raise CredentialsError(f"a client ID needs a client secret ({_names('client_secret', given.source)})")
+    return Settings(server, ClientCredentialsAuth(parsed_id, ClientSecret(given.client_secret), server))
+
+
+def _names(argument: str, source: str) -> str:
+    variable = f"{ENV_PREFIX}{argument.upper()}"
+    return f"set {variable}" if source == "environment" else f"pass {argument}="
+
+
+def _server_url(
+    server_url: str | None, tenant: str | None, env: Mapping[str, str], client_id: ClientId | None
+) -> str:
+    if server_url:
+        return check_server_url(server_url, "server_url")
+    if tenant:
+        return tenant_url(tenant, "tenant")
+    if _env(env, ENV_SERVER_URL):
+        return check_server_url(env[ENV_SERVER_URL], ENV_SERVER_URL)
+    if _env(env, ENV_TENANT):
+        return tenant_url(env[ENV_TENANT], ENV_TENANT)
+    if client_id is not None:
+        return f"https://{client_id.server_host}"
+    raise CredentialsError(
+        f"no server: pass server_url= or tenant=, or set {ENV_SERVER_URL} or {ENV_TENANT} "
+        "(an access token alone does not say which tenant it is for)"
+    )
+
+
+def tenant_url(tenant: str, where: str) -> str:
+    """``acme`` -> ``https://acme.conductor.one``; a full host is taken as it is."""
+    name = tenant.strip().lower()
+    if "." in name:
+        return check_server_url(f"https://{name}", where)
+    if not _TENANT.match(name):
+        raise CredentialsError(f"{where} {tenant!r} is not a tenant name (letters, digits and '-')")
+    return f"https://{name}.{DEFAULT_DOMAIN}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(value: str, where: str) -> str:
+    """A server URL the credentials may be sent to: https, or http to a loopback host only."""
+    url = value.strip().rstrip("/")
+    if "@" in url:  # user:password@host; checked first so that no message below shows it
+        raise CredentialsError(f"{where} must not contain a user name or password")
+    if "://" not in url:
+        url = f"https://{url}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as error:
+        raise CredentialsError(f"{where} {value!r} is not a URL: {error}") from None
+    host = parts.hostname or ""
+    if not host or parts.scheme not in ("https", "http") or parts.query or parts.fragment:
+        raise CredentialsError(f"{where} {value!r} is not a server URL like https://acme.conductor.one")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise CredentialsError(
+            f"{where} {value!r} uses plain http: credentials are sent over https only "
+            "(http is allowed for loopback hosts, for tests)"
+        )
+    return url
