@@ -18,13 +18,20 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from conductorone._auth import ASSERTION_TYPE, BearerTokenAuth, ClientCredentialsAuth
+from conductorone._auth import (
+    ASSERTION_TYPE,
+    TOKEN_EXCHANGE_GRANT,
+    BearerTokenAuth,
+    ClientCredentialsAuth,
+    TokenExchangeAuth,
+)
 from conductorone._credentials import ClientId, ClientSecret
 from conductorone._exceptions import AuthenticationError, CredentialsError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 CLIENT_ID = "clever-fox-12345@127.0.0.1/pcc"
+OIDC_TOKEN = "eyJ.ci-issued.oidc"
 
 
 def _b64(data: bytes) -> str:
@@ -60,6 +67,7 @@ class TokenServer:
         self.lifetime = 60
         self.token_status: int | None = None  # force an error status
         self.token_body: bytes | None = None  # force a body
+        self.token_delay = 0.05  # a slow token endpoint makes concurrent callers overlap
         self.reject_tokens: set[str] = set()
         self.problems: list[str] = []
         self.issued: list[str] = []
@@ -81,7 +89,7 @@ class TokenServer:
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if self.path == "/auth/v1/token":
-                    time.sleep(0.05)  # a slow token endpoint makes concurrent callers overlap
+                    time.sleep(server.token_delay)
                     status, body = server.token(form, self.headers.get("Content-Type", ""))
                     self._send(status, body)
                 else:
@@ -124,6 +132,14 @@ class TokenServer:
 
     def verify(self, form: dict[str, str], content_type: str) -> None:
         assert content_type.startswith("application/x-www-form-urlencoded"), content_type
+        if form.get("grant_type") == TOKEN_EXCHANGE_GRANT:
+            assert form == {
+                "grant_type": TOKEN_EXCHANGE_GRANT,
+                "client_id": CLIENT_ID,
+                "subject_token": OIDC_TOKEN,
+                "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+            }, form
+            return
         assert form.keys() == {"client_id", "grant_type", "client_assertion_type", "client_assertion"}, (
             form.keys()
         )
@@ -325,3 +341,27 @@ def test_secrets_are_redacted(keypair: tuple[str, Ed25519PublicKey], server: Tok
         import pickle
 
         pickle.dumps(secret)
+
+
+def test_token_exchange(server: TokenServer) -> None:
+    auth = TokenExchangeAuth(ClientId(CLIENT_ID), OIDC_TOKEN, server.url)
+    with httpx.Client(base_url=server.url, auth=auth, timeout=5) as client:
+        assert [client.get("/x").status_code for _ in range(2)] == [200, 200]
+    assert server.token_requests == 1 and not server.problems
+    assert OIDC_TOKEN not in repr(auth)
+
+
+def test_token_endpoint_timeout_is_an_api_timeout(
+    keypair: tuple[str, Ed25519PublicKey], server: TokenServer
+) -> None:
+    from conductorone import APITimeoutError, ConductorOne
+
+    server.token_delay = 2.0
+    c1 = ConductorOne(client_id=CLIENT_ID, client_secret=keypair[0], server_url=server.url, timeout=0.3)
+    c1.max_retries = 0
+    started = time.monotonic()
+    with c1, pytest.raises(APITimeoutError, match="POST /auth/v1/token timed out"):
+        c1.app_owners_v2.get_entitlement_owner(
+            app_id="a", role_slug="b", app_entitlement_ref_app_id="c", app_entitlement_ref_id="d"
+        )
+    assert time.monotonic() - started < 1.5

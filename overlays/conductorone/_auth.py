@@ -88,9 +88,16 @@ class OAuthTokenAuth(httpx.Auth):
         token = self._token
         return token.value if token is not None and self._clock() < token.expires_at else None
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, for_request: httpx.Request) -> httpx.Request:
+        # Requests yielded by an auth flow skip the client's timeout defaults; without this
+        # the token request would wait for ever on a stalled token endpoint.
+        timeout = for_request.extensions.get("timeout")
         return httpx.Request(
-            "POST", self._token_url, data=self._token_form(), headers={"Accept": "application/json"}
+            "POST",
+            self._token_url,
+            data=self._token_form(),
+            headers={"Accept": "application/json"},
+            extensions={"timeout": timeout} if timeout is not None else {},
         )
 
     def _accept(self, response: httpx.Response) -> str:
@@ -145,7 +152,7 @@ class OAuthTokenAuth(httpx.Auth):
             with self._thread_lock:  # one token request at a time; the rest wait and reuse it
                 token = self._valid_token()
                 if token is None:
-                    token_response = yield self._token_request()
+                    token_response = yield self._token_request(request)
                     token_response.read()
                     token = self._accept(token_response)
         response = yield self._authorized(request, token)
@@ -155,7 +162,7 @@ class OAuthTokenAuth(httpx.Auth):
             fresh = self._replacement_for(token)
             if fresh is None:
                 self._token = None
-                token_response = yield self._token_request()
+                token_response = yield self._token_request(request)
                 token_response.read()
                 fresh = self._accept(token_response)
         response.close()
@@ -170,7 +177,7 @@ class OAuthTokenAuth(httpx.Auth):
             async with lock:
                 token = self._valid_token()
                 if token is None:
-                    token_response = yield self._token_request()
+                    token_response = yield self._token_request(request)
                     await token_response.aread()
                     token = self._accept(token_response)
         response = yield self._authorized(request, token)
@@ -180,7 +187,7 @@ class OAuthTokenAuth(httpx.Auth):
             fresh = self._replacement_for(token)
             if fresh is None:
                 self._token = None
-                token_response = yield self._token_request()
+                token_response = yield self._token_request(request)
                 await token_response.aread()
                 fresh = self._accept(token_response)
         await response.aclose()

@@ -104,12 +104,12 @@ def resolve(
     if not given.any():
         raise CredentialsError(NO_CREDENTIALS)
     parsed_id = ClientId(given.client_id) if given.client_id else None
-    server = _server_url(server_url, tenant, env, parsed_id)
     if given.access_token:
-        return Settings(server, BearerTokenAuth(given.access_token))
+        return Settings(_server_url(server_url, tenant, env, parsed_id), BearerTokenAuth(given.access_token))
     if parsed_id is None:
         what = "oidc_token" if given.oidc_token else "client_secret"
         raise CredentialsError(f"{what} needs a client ID ({_names('client_id', given.source)})")
+    server = _server_url(server_url, tenant, env, parsed_id)
     if given.oidc_token:
         return Settings(server, TokenExchangeAuth(parsed_id, given.oidc_token, server))
     if not given.client_secret:
