@@ -15,6 +15,7 @@ text with openapi-python-client's ``safe_for_docstring``.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -94,7 +95,8 @@ class OperationView:
     response_class: str | None  # the model whose from_dict parses a 2xx body; None: kept as JSON
     summary: str
     description: str
-    http_path: str
+    http_path: str  # for docstrings
+    path_literal: str  # the path template as a Python literal
     idempotent: bool
     pagination: Pagination | None
     imports: tuple[str, ...]  # model imports, relative to api/<group>/
@@ -214,7 +216,7 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
     typed += [response_prop] if response_class is not None and response_prop is not None else []
     return OperationView(
         module=name,
-        method_name=str(endpoint.name),
+        method_name=_method_name(str(endpoint.name)),
         http_method=method.upper(),
         path_parts=_path_parts(path, {text(p.name): _python_name(p) for p in endpoint.path_parameters}),
         parameters=tuple(parameters),
@@ -226,10 +228,17 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
         summary=doc(endpoint.summary),
         description=doc(endpoint.description),
         http_path=doc(path),
+        path_literal=repr(path),
         idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
         pagination=pagination,
         imports=tuple(sorted(_model_imports(typed) | _pagination_imports(response_prop, pagination))),
     )
+
+
+def _method_name(name: str) -> str:
+    """openapi-python-client appends "_" to builtins' names too (``list_``); a method may be ``list``."""
+    base = name[:-1] if name.endswith("_") else name
+    return base if base.isidentifier() and not keyword.iskeyword(base) and base not in CALL_OPTIONS else name
 
 
 def _pagination_imports(response: PropertyProtocol | None, pagination: Pagination | None) -> set[str]:

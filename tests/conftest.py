@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +44,26 @@ def upstream_spec_paths() -> dict[str, Path]:
     if missing:  # the test data lives beside the project; its absence is a broken checkout
         raise FileNotFoundError(f"test data missing (expected ../shared beside the repo): {missing}")
     return UPSTREAM_SPECS
+
+
+UpstreamBuild = tuple[Path, Path, dict[str, Any]]  # spec, generated package dir, report
+
+
+@pytest.fixture(scope="session")
+def upstream_build(
+    upstream_spec_paths: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], UpstreamBuild]:
+    """Build an upstream document once per session (several test modules use the result)."""
+    cache: dict[str, UpstreamBuild] = {}
+
+    def build(name: str) -> UpstreamBuild:
+        if name not in cache:
+            spec = upstream_spec_paths[name]
+            out = tmp_path_factory.mktemp(f"build-{name}")
+            report = out / "report.json"
+            done = run_generator("build", "--spec", spec, "--out", out / "gen", "--report", report)
+            assert done.returncode == 0, done.stderr
+            cache[name] = spec, out / "gen" / "conductorone_api", json.loads(report.read_text())
+        return cache[name]
+
+    return build

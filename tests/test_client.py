@@ -277,3 +277,19 @@ def test_lower_level_raw_response(api: LoopbackServer) -> None:
     assert raw.status_code == 200 and raw.headers["content-type"] == "application/json"
     assert isinstance(raw.parsed, GetEntitlementOwnerResponse)
     assert failed.status_code == 404 and failed.parsed is None and b"failed with 404" in failed.content
+
+
+def test_import_and_construction_load_no_models() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, conductorone\n"
+        "c1 = conductorone.ConductorOne(access_token='t', tenant='acme')\n"
+        "group = c1.app_owners_v2\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('conductorone_api.models.', 'joserfc', 'asyncio'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"

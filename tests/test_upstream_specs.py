@@ -6,15 +6,16 @@ Counts are taken from the raw YAML and from the generated files, not only from t
 from __future__ import annotations
 
 import ast
-import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from .conftest import run_generator
+from .conftest import UpstreamBuild
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
@@ -39,20 +40,11 @@ def _parsed_return_type(module: Path) -> str:
 
 
 @pytest.fixture(scope="module", params=["2026-01", "2026-02"])
-def built(
-    request: pytest.FixtureRequest,
-    upstream_spec_paths: dict[str, Path],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, Path, dict[str, object]]:
-    spec = upstream_spec_paths[request.param]
-    out = tmp_path_factory.mktemp(f"build-{request.param}")
-    report = out / "report.json"
-    done = run_generator("build", "--spec", spec, "--out", out / "gen", "--report", report)
-    assert done.returncode == 0, done.stderr
-    return spec, out / "gen" / "conductorone_api", json.loads(report.read_text())
+def built(request: pytest.FixtureRequest, upstream_build: Callable[[str], UpstreamBuild]) -> UpstreamBuild:
+    return upstream_build(request.param)
 
 
-def test_every_operation_is_generated(built: tuple[Path, Path, dict[str, object]]) -> None:
+def test_every_operation_is_generated(built: UpstreamBuild) -> None:
     spec, package, report = built
     declared = _declared_operations(spec)
     modules = _endpoint_modules(package)
@@ -60,7 +52,7 @@ def test_every_operation_is_generated(built: tuple[Path, Path, dict[str, object]
     assert report["operations"] == report["operations_generated"] == declared
 
 
-def test_every_success_response_is_typed(built: tuple[Path, Path, dict[str, object]]) -> None:
+def test_every_success_response_is_typed(built: UpstreamBuild) -> None:
     _spec, package, report = built
     untyped = [
         m.relative_to(package).as_posix()
@@ -71,7 +63,7 @@ def test_every_success_response_is_typed(built: tuple[Path, Path, dict[str, obje
     assert report["untyped_responses"] == 0
 
 
-def test_every_schema_becomes_a_model(built: tuple[Path, Path, dict[str, object]]) -> None:
+def test_every_schema_becomes_a_model(built: UpstreamBuild) -> None:
     spec, package, report = built
     doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     object_schemas = [
@@ -91,14 +83,14 @@ def test_every_schema_becomes_a_model(built: tuple[Path, Path, dict[str, object]
     assert "FormField" in classes and "ConnectorField" in classes
 
 
-def test_readable_module_and_function_names(built: tuple[Path, Path, dict[str, object]]) -> None:
+def test_readable_module_and_function_names(built: UpstreamBuild) -> None:
     _spec, package, _report = built
     assert (package / "api" / "app_owners" / "add.py").is_file()
     names = [m.relative_to(package / "api").as_posix() for m in _endpoint_modules(package)]
     assert not [n for n in names if n.startswith("c_1") or "_v_1_" in n]
 
 
-def test_generated_package_imports(built: tuple[Path, Path, dict[str, object]]) -> None:
+def test_generated_package_imports(built: UpstreamBuild) -> None:
     _spec, package, _report = built
     script = (
         "import importlib, pkgutil, conductorone_api\n"
@@ -116,3 +108,43 @@ def test_generated_package_imports(built: tuple[Path, Path, dict[str, object]]) 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout) > len(_endpoint_modules(package))
+
+
+def _paginated_operations(spec: Path) -> int:
+    """Operations taking a cursor: query ``page_token`` or request-body field ``pageToken``."""
+    doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+    def deref(node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            node = doc["components"][node["$ref"].split("/")[2]][node["$ref"].split("/")[3]]
+        return node
+
+    count = 0
+    for item in doc["paths"].values():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            query = any(deref(p).get("name") == "page_token" for p in operation.get("parameters", []))
+            body = deref(operation.get("requestBody") or {}).get("content", {}).get("application/json", {})
+            fields = deref(body.get("schema") or {}).get("properties", {})
+            count += query or "pageToken" in fields
+    return count
+
+
+def test_every_operation_is_a_method_of_the_facade(built: UpstreamBuild) -> None:
+    spec, package, _report = built
+    methods = iterators = 0
+    for group_init in (package / "api").glob("*/__init__.py"):
+        tree = ast.parse(group_init.read_text(encoding="utf-8"))
+        sync_class = next(
+            n for n in tree.body if isinstance(n, ast.ClassDef) and not n.name.startswith("Async")
+        )
+        names = [n.name for n in sync_class.body if isinstance(n, ast.FunctionDef) and n.name != "__init__"]
+        methods += sum(1 for n in names if not n.startswith("iter_"))
+        iterators += sum(1 for n in names if n.startswith("iter_"))
+    assert methods == _declared_operations(spec)
+    assert iterators == _paginated_operations(spec)
+    if spec.name.endswith("2026-02.openapi.yaml"):
+        assert (methods, iterators) == (312, 64)
+    facade = (package / "api" / "app_owners" / "__init__.py").read_text(encoding="utf-8")
+    assert "    def add(\n" in facade and "    def list(\n" in facade and "def iter_list(" in facade

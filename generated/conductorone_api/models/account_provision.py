@@ -65,39 +65,39 @@ class AccountProvision:
         from ..models.save_to_vault import SaveToVault  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _config = _data.pop("config", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _config = src_.pop("config", UNSET)
         config: AccountProvisionConfig | Unset
         if isinstance(_config, Unset):
             config = UNSET
         else:
             config = AccountProvisionConfig.from_dict(_config)
 
-        connector_id = _data.pop("connectorId", UNSET)
-        _do_not_save = _data.pop("doNotSave", UNSET)
+        connector_id = src_.pop("connectorId", UNSET)
+        _do_not_save = src_.pop("doNotSave", UNSET)
         do_not_save: AccountProvisionDoNotSave | Unset
         if isinstance(_do_not_save, Unset):
             do_not_save = UNSET
         else:
             do_not_save = AccountProvisionDoNotSave.from_dict(_do_not_save)
 
-        _save_to_vault = _data.pop("saveToVault", UNSET)
+        _save_to_vault = src_.pop("saveToVault", UNSET)
         save_to_vault: SaveToVault | Unset
         if isinstance(_save_to_vault, Unset):
             save_to_vault = UNSET
         else:
             save_to_vault = SaveToVault.from_dict(_save_to_vault)
 
-        schema_id = _data.pop("schemaId", UNSET)
-        _instance = cls(
+        schema_id = src_.pop("schemaId", UNSET)
+        instance_ = cls(
             config=config,
             connector_id=connector_id,
             do_not_save=do_not_save,
             save_to_vault=save_to_vault,
             schema_id=schema_id,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

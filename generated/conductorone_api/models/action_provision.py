@@ -43,19 +43,19 @@ class ActionProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        action_name = _data.pop("actionName", UNSET)
-        app_id = _data.pop("appId", UNSET)
-        connector_id = _data.pop("connectorId", UNSET)
-        display_name = _data.pop("displayName", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        action_name = src_.pop("actionName", UNSET)
+        app_id = src_.pop("appId", UNSET)
+        connector_id = src_.pop("connectorId", UNSET)
+        display_name = src_.pop("displayName", UNSET)
+        instance_ = cls(
             action_name=action_name,
             app_id=app_id,
             connector_id=connector_id,
             display_name=display_name,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -231,97 +231,97 @@ class AppEntitlement:
         from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        alias = _data.pop("alias", UNSET)
-        _annotations = _data.pop("annotations", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        alias = src_.pop("alias", UNSET)
+        _annotations = src_.pop("annotations", UNSET)
         annotations: AppEntitlementAnnotations | Unset
         if isinstance(_annotations, Unset):
             annotations = UNSET
         else:
             annotations = AppEntitlementAnnotations.from_dict(_annotations)
 
-        app_id = _data.pop("appId", UNSET)
-        app_resource_id = _data.pop("appResourceId", UNSET)
-        app_resource_type_id = _data.pop("appResourceTypeId", UNSET)
-        certify_policy_id = _data.pop("certifyPolicyId", UNSET)
-        compliance_framework_value_ids = cast(list[str], _data.pop("complianceFrameworkValueIds", UNSET))
+        app_id = src_.pop("appId", UNSET)
+        app_resource_id = src_.pop("appResourceId", UNSET)
+        app_resource_type_id = src_.pop("appResourceTypeId", UNSET)
+        certify_policy_id = src_.pop("certifyPolicyId", UNSET)
+        compliance_framework_value_ids = cast(list[str], src_.pop("complianceFrameworkValueIds", UNSET))
 
-        _created_at = _data.pop("createdAt", UNSET)
+        _created_at = src_.pop("createdAt", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = parse_datetime(_created_at)
 
-        default_values_applied = _data.pop("defaultValuesApplied", UNSET)
-        _deleted_at = _data.pop("deletedAt", UNSET)
+        default_values_applied = src_.pop("defaultValuesApplied", UNSET)
+        _deleted_at = src_.pop("deletedAt", UNSET)
         deleted_at: datetime.datetime | Unset
         if isinstance(_deleted_at, Unset):
             deleted_at = UNSET
         else:
             deleted_at = parse_datetime(_deleted_at)
 
-        _deprovisioner_policy = _data.pop("deprovisionerPolicy", UNSET)
+        _deprovisioner_policy = src_.pop("deprovisionerPolicy", UNSET)
         deprovisioner_policy: ProvisionPolicy | Unset
         if isinstance(_deprovisioner_policy, Unset):
             deprovisioner_policy = UNSET
         else:
             deprovisioner_policy = ProvisionPolicy.from_dict(_deprovisioner_policy)
 
-        description = _data.pop("description", UNSET)
-        display_name = _data.pop("displayName", UNSET)
-        duration_grant = _data.pop("durationGrant", UNSET)
-        _duration_unset = _data.pop("durationUnset", UNSET)
+        description = src_.pop("description", UNSET)
+        display_name = src_.pop("displayName", UNSET)
+        duration_grant = src_.pop("durationGrant", UNSET)
+        _duration_unset = src_.pop("durationUnset", UNSET)
         duration_unset: AppEntitlementDurationUnset | Unset
         if isinstance(_duration_unset, Unset):
             duration_unset = UNSET
         else:
             duration_unset = AppEntitlementDurationUnset.from_dict(_duration_unset)
 
-        emergency_grant_enabled = _data.pop("emergencyGrantEnabled", UNSET)
-        emergency_grant_policy_id = _data.pop("emergencyGrantPolicyId", UNSET)
-        grant_count = _data.pop("grantCount", UNSET)
-        grant_policy_id = _data.pop("grantPolicyId", UNSET)
-        id = _data.pop("id", UNSET)
-        is_automation_enabled = _data.pop("isAutomationEnabled", UNSET)
-        is_manually_managed = _data.pop("isManuallyManaged", UNSET)
-        match_baton_id = _data.pop("matchBatonId", UNSET)
-        override_access_requests_defaults = _data.pop("overrideAccessRequestsDefaults", UNSET)
-        _provisioner_policy = _data.pop("provisionerPolicy", UNSET)
+        emergency_grant_enabled = src_.pop("emergencyGrantEnabled", UNSET)
+        emergency_grant_policy_id = src_.pop("emergencyGrantPolicyId", UNSET)
+        grant_count = src_.pop("grantCount", UNSET)
+        grant_policy_id = src_.pop("grantPolicyId", UNSET)
+        id = src_.pop("id", UNSET)
+        is_automation_enabled = src_.pop("isAutomationEnabled", UNSET)
+        is_manually_managed = src_.pop("isManuallyManaged", UNSET)
+        match_baton_id = src_.pop("matchBatonId", UNSET)
+        override_access_requests_defaults = src_.pop("overrideAccessRequestsDefaults", UNSET)
+        _provisioner_policy = src_.pop("provisionerPolicy", UNSET)
         provisioner_policy: ProvisionPolicy | Unset
         if isinstance(_provisioner_policy, Unset):
             provisioner_policy = UNSET
         else:
             provisioner_policy = ProvisionPolicy.from_dict(_provisioner_policy)
 
-        _purpose = _data.pop("purpose", UNSET)
+        _purpose = src_.pop("purpose", UNSET)
         purpose: AppEntitlementPurpose | Unset
         if isinstance(_purpose, Unset):
             purpose = UNSET
         else:
             purpose = AppEntitlementPurpose(_purpose)
 
-        request_schema_id = _data.pop("requestSchemaId", UNSET)
-        revoke_policy_id = _data.pop("revokePolicyId", UNSET)
-        risk_level_value_id = _data.pop("riskLevelValueId", UNSET)
-        slug = _data.pop("slug", UNSET)
-        _source_connector_ids = _data.pop("sourceConnectorIds", UNSET)
+        request_schema_id = src_.pop("requestSchemaId", UNSET)
+        revoke_policy_id = src_.pop("revokePolicyId", UNSET)
+        risk_level_value_id = src_.pop("riskLevelValueId", UNSET)
+        slug = src_.pop("slug", UNSET)
+        _source_connector_ids = src_.pop("sourceConnectorIds", UNSET)
         source_connector_ids: AppEntitlementSourceConnectorIds | Unset
         if isinstance(_source_connector_ids, Unset):
             source_connector_ids = UNSET
         else:
             source_connector_ids = AppEntitlementSourceConnectorIds.from_dict(_source_connector_ids)
 
-        system_builtin = _data.pop("systemBuiltin", UNSET)
-        _updated_at = _data.pop("updatedAt", UNSET)
+        system_builtin = src_.pop("systemBuiltin", UNSET)
+        _updated_at = src_.pop("updatedAt", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
             updated_at = parse_datetime(_updated_at)
 
-        user_edited_mask = _data.pop("userEditedMask", UNSET)
-        _instance = cls(
+        user_edited_mask = src_.pop("userEditedMask", UNSET)
+        instance_ = cls(
             alias=alias,
             annotations=annotations,
             app_id=app_id,
@@ -357,8 +357,8 @@ class AppEntitlement:
             updated_at=updated_at,
             user_edited_mask=user_edited_mask,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

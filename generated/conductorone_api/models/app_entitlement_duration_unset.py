@@ -25,10 +25,10 @@ class AppEntitlementDurationUnset:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _instance = cls()
-        _instance.additional_properties = _data
-        return _instance
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        instance_ = cls()
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

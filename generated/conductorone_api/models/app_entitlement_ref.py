@@ -37,15 +37,15 @@ class AppEntitlementRef:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = _data.pop("appId", UNSET)
-        id = _data.pop("id", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = src_.pop("appId", UNSET)
+        id = src_.pop("id", UNSET)
+        instance_ = cls(
             app_id=app_id,
             id=id,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

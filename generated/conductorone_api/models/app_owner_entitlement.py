@@ -58,31 +58,31 @@ class AppOwnerEntitlement:
         from ..models.app_entitlement import AppEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _app_entitlement = _data.pop("appEntitlement", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _app_entitlement = src_.pop("appEntitlement", UNSET)
         app_entitlement: AppEntitlement | Unset
         if isinstance(_app_entitlement, Unset):
             app_entitlement = UNSET
         else:
             app_entitlement = AppEntitlement.from_dict(_app_entitlement)
 
-        app_id = _data.pop("appId", UNSET)
-        _created_at = _data.pop("createdAt", UNSET)
+        app_id = src_.pop("appId", UNSET)
+        _created_at = src_.pop("createdAt", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = parse_datetime(_created_at)
 
-        role_slug = _data.pop("roleSlug", UNSET)
-        _instance = cls(
+        role_slug = src_.pop("roleSlug", UNSET)
+        instance_ = cls(
             app_entitlement=app_entitlement,
             app_id=app_id,
             created_at=created_at,
             role_slug=role_slug,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -38,16 +38,16 @@ class AppOwnerProvisioner:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        allow_reassignment = _data.pop("allowReassignment", UNSET)
-        fallback_user_ids = cast(list[str], _data.pop("fallbackUserIds", UNSET))
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        allow_reassignment = src_.pop("allowReassignment", UNSET)
+        fallback_user_ids = cast(list[str], src_.pop("fallbackUserIds", UNSET))
 
-        _instance = cls(
+        instance_ = cls(
             allow_reassignment=allow_reassignment,
             fallback_user_ids=fallback_user_ids,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

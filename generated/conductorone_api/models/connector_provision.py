@@ -56,35 +56,35 @@ class ConnectorProvision:
         from ..models.delete_account import DeleteAccount  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _account = _data.pop("account", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _account = src_.pop("account", UNSET)
         account: AccountProvision | Unset
         if isinstance(_account, Unset):
             account = UNSET
         else:
             account = AccountProvision.from_dict(_account)
 
-        _default_behavior = _data.pop("defaultBehavior", UNSET)
+        _default_behavior = src_.pop("defaultBehavior", UNSET)
         default_behavior: DefaultBehavior | Unset
         if isinstance(_default_behavior, Unset):
             default_behavior = UNSET
         else:
             default_behavior = DefaultBehavior.from_dict(_default_behavior)
 
-        _delete_account = _data.pop("deleteAccount", UNSET)
+        _delete_account = src_.pop("deleteAccount", UNSET)
         delete_account: DeleteAccount | Unset
         if isinstance(_delete_account, Unset):
             delete_account = UNSET
         else:
             delete_account = DeleteAccount.from_dict(_delete_account)
 
-        _instance = cls(
+        instance_ = cls(
             account=account,
             default_behavior=default_behavior,
             delete_account=delete_account,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -41,19 +41,19 @@ class CreateAppEntitlementEntitlementOwnerRequest:
         from ..models.app_entitlement_ref import AppEntitlementRef  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _app_entitlement_ref = _data.pop("appEntitlementRef", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _app_entitlement_ref = src_.pop("appEntitlementRef", UNSET)
         app_entitlement_ref: AppEntitlementRef | Unset
         if isinstance(_app_entitlement_ref, Unset):
             app_entitlement_ref = UNSET
         else:
             app_entitlement_ref = AppEntitlementRef.from_dict(_app_entitlement_ref)
 
-        _instance = cls(
+        instance_ = cls(
             app_entitlement_ref=app_entitlement_ref,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -41,8 +41,8 @@ class CreateAppEntitlementEntitlementOwnerResponse:
         from ..models.app_entitlement_owner_entitlement import AppEntitlementOwnerEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _app_entitlement_owner_entitlement = _data.pop("appEntitlementOwnerEntitlement", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _app_entitlement_owner_entitlement = src_.pop("appEntitlementOwnerEntitlement", UNSET)
         app_entitlement_owner_entitlement: AppEntitlementOwnerEntitlement | Unset
         if isinstance(_app_entitlement_owner_entitlement, Unset):
             app_entitlement_owner_entitlement = UNSET
@@ -51,11 +51,11 @@ class CreateAppEntitlementEntitlementOwnerResponse:
                 _app_entitlement_owner_entitlement
             )
 
-        _instance = cls(
+        instance_ = cls(
             app_entitlement_owner_entitlement=app_entitlement_owner_entitlement,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

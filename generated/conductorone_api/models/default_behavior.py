@@ -31,13 +31,13 @@ class DefaultBehavior:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        connector_id = _data.pop("connectorId", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        connector_id = src_.pop("connectorId", UNSET)
+        instance_ = cls(
             connector_id=connector_id,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

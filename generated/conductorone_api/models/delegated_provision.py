@@ -39,17 +39,17 @@ class DelegatedProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = _data.pop("appId", UNSET)
-        entitlement_id = _data.pop("entitlementId", UNSET)
-        implicit = _data.pop("implicit", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = src_.pop("appId", UNSET)
+        entitlement_id = src_.pop("entitlementId", UNSET)
+        implicit = src_.pop("implicit", UNSET)
+        instance_ = cls(
             app_id=app_id,
             entitlement_id=entitlement_id,
             implicit=implicit,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -43,19 +43,19 @@ class ExternalTicketProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = _data.pop("appId", UNSET)
-        connector_id = _data.pop("connectorId", UNSET)
-        external_ticket_provisioner_config_id = _data.pop("externalTicketProvisionerConfigId", UNSET)
-        instructions = _data.pop("instructions", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        app_id = src_.pop("appId", UNSET)
+        connector_id = src_.pop("connectorId", UNSET)
+        external_ticket_provisioner_config_id = src_.pop("externalTicketProvisionerConfigId", UNSET)
+        instructions = src_.pop("instructions", UNSET)
+        instance_ = cls(
             app_id=app_id,
             connector_id=connector_id,
             external_ticket_provisioner_config_id=external_ticket_provisioner_config_id,
             instructions=instructions,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

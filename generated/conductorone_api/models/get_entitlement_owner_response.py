@@ -40,19 +40,19 @@ class GetEntitlementOwnerResponse:
         from ..models.app_owner_entitlement import AppOwnerEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _app_owner_entitlement = _data.pop("appOwnerEntitlement", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _app_owner_entitlement = src_.pop("appOwnerEntitlement", UNSET)
         app_owner_entitlement: AppOwnerEntitlement | Unset
         if isinstance(_app_owner_entitlement, Unset):
             app_owner_entitlement = UNSET
         else:
             app_owner_entitlement = AppOwnerEntitlement.from_dict(_app_owner_entitlement)
 
-        _instance = cls(
+        instance_ = cls(
             app_owner_entitlement=app_owner_entitlement,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -51,24 +51,24 @@ class ManualProvision:
         from ..models.provisioner_assignment import ProvisionerAssignment  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _assignee = _data.pop("assignee", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _assignee = src_.pop("assignee", UNSET)
         assignee: ProvisionerAssignment | Unset
         if isinstance(_assignee, Unset):
             assignee = UNSET
         else:
             assignee = ProvisionerAssignment.from_dict(_assignee)
 
-        instructions = _data.pop("instructions", UNSET)
-        user_ids = cast(list[str], _data.pop("userIds", UNSET))
+        instructions = src_.pop("instructions", UNSET)
+        user_ids = cast(list[str], src_.pop("userIds", UNSET))
 
-        _instance = cls(
+        instance_ = cls(
             assignee=assignee,
             instructions=instructions,
             user_ids=user_ids,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -44,8 +44,8 @@ class MultiStep:
         from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _provision_steps = _data.pop("provisionSteps", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _provision_steps = src_.pop("provisionSteps", UNSET)
         provision_steps: list[ProvisionPolicy] | Unset = UNSET
         if _provision_steps is not UNSET:
             provision_steps = []
@@ -54,11 +54,11 @@ class MultiStep:
 
                 provision_steps.append(provision_steps_item)
 
-        _instance = cls(
+        instance_ = cls(
             provision_steps=provision_steps,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -103,64 +103,64 @@ class ProvisionPolicy:
         from ..models.webhook_provision import WebhookProvision  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _action = _data.pop("action", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _action = src_.pop("action", UNSET)
         action: ActionProvision | Unset
         if isinstance(_action, Unset):
             action = UNSET
         else:
             action = ActionProvision.from_dict(_action)
 
-        _connector = _data.pop("connector", UNSET)
+        _connector = src_.pop("connector", UNSET)
         connector: ConnectorProvision | Unset
         if isinstance(_connector, Unset):
             connector = UNSET
         else:
             connector = ConnectorProvision.from_dict(_connector)
 
-        _delegated = _data.pop("delegated", UNSET)
+        _delegated = src_.pop("delegated", UNSET)
         delegated: DelegatedProvision | Unset
         if isinstance(_delegated, Unset):
             delegated = UNSET
         else:
             delegated = DelegatedProvision.from_dict(_delegated)
 
-        _external_ticket = _data.pop("externalTicket", UNSET)
+        _external_ticket = src_.pop("externalTicket", UNSET)
         external_ticket: ExternalTicketProvision | Unset
         if isinstance(_external_ticket, Unset):
             external_ticket = UNSET
         else:
             external_ticket = ExternalTicketProvision.from_dict(_external_ticket)
 
-        _manual = _data.pop("manual", UNSET)
+        _manual = src_.pop("manual", UNSET)
         manual: ManualProvision | Unset
         if isinstance(_manual, Unset):
             manual = UNSET
         else:
             manual = ManualProvision.from_dict(_manual)
 
-        _multi_step = _data.pop("multiStep", UNSET)
+        _multi_step = src_.pop("multiStep", UNSET)
         multi_step: MultiStep | Unset
         if isinstance(_multi_step, Unset):
             multi_step = UNSET
         else:
             multi_step = MultiStep.from_dict(_multi_step)
 
-        _unconfigured = _data.pop("unconfigured", UNSET)
+        _unconfigured = src_.pop("unconfigured", UNSET)
         unconfigured: ProvisionPolicyUnconfigured | Unset
         if isinstance(_unconfigured, Unset):
             unconfigured = UNSET
         else:
             unconfigured = ProvisionPolicyUnconfigured.from_dict(_unconfigured)
 
-        _webhook = _data.pop("webhook", UNSET)
+        _webhook = src_.pop("webhook", UNSET)
         webhook: WebhookProvision | Unset
         if isinstance(_webhook, Unset):
             webhook = UNSET
         else:
             webhook = WebhookProvision.from_dict(_webhook)
 
-        _instance = cls(
+        instance_ = cls(
             action=action,
             connector=connector,
             delegated=delegated,
@@ -170,8 +170,8 @@ class ProvisionPolicy:
             unconfigured=unconfigured,
             webhook=webhook,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

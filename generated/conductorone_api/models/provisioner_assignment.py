@@ -79,50 +79,50 @@ class ProvisionerAssignment:
         from ..models.user_provisioner import UserProvisioner  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        _app_owners = _data.pop("appOwners", UNSET)
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        _app_owners = src_.pop("appOwners", UNSET)
         app_owners: AppOwnerProvisioner | Unset
         if isinstance(_app_owners, Unset):
             app_owners = UNSET
         else:
             app_owners = AppOwnerProvisioner.from_dict(_app_owners)
 
-        _entitlement_owners = _data.pop("entitlementOwners", UNSET)
+        _entitlement_owners = src_.pop("entitlementOwners", UNSET)
         entitlement_owners: EntitlementOwnerProvisioner | Unset
         if isinstance(_entitlement_owners, Unset):
             entitlement_owners = UNSET
         else:
             entitlement_owners = EntitlementOwnerProvisioner.from_dict(_entitlement_owners)
 
-        _expression = _data.pop("expression", UNSET)
+        _expression = src_.pop("expression", UNSET)
         expression: ExpressionProvisioner | Unset
         if isinstance(_expression, Unset):
             expression = UNSET
         else:
             expression = ExpressionProvisioner.from_dict(_expression)
 
-        _group = _data.pop("group", UNSET)
+        _group = src_.pop("group", UNSET)
         group: GroupProvisioner | Unset
         if isinstance(_group, Unset):
             group = UNSET
         else:
             group = GroupProvisioner.from_dict(_group)
 
-        _manager = _data.pop("manager", UNSET)
+        _manager = src_.pop("manager", UNSET)
         manager: ManagerProvisioner | Unset
         if isinstance(_manager, Unset):
             manager = UNSET
         else:
             manager = ManagerProvisioner.from_dict(_manager)
 
-        _users = _data.pop("users", UNSET)
+        _users = src_.pop("users", UNSET)
         users: UserProvisioner | Unset
         if isinstance(_users, Unset):
             users = UNSET
         else:
             users = UserProvisioner.from_dict(_users)
 
-        _instance = cls(
+        instance_ = cls(
             app_owners=app_owners,
             entitlement_owners=entitlement_owners,
             expression=expression,
@@ -130,8 +130,8 @@ class ProvisionerAssignment:
             manager=manager,
             users=users,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

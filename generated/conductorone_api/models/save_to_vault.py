@@ -34,14 +34,14 @@ class SaveToVault:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        vault_ids = cast(list[str], _data.pop("vaultIds", UNSET))
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        vault_ids = cast(list[str], src_.pop("vaultIds", UNSET))
 
-        _instance = cls(
+        instance_ = cls(
             vault_ids=vault_ids,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

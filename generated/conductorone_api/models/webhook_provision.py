@@ -31,13 +31,13 @@ class WebhookProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        _data = {key: value for key, value in src_dict.items() if value is not None}
-        webhook_id = _data.pop("webhookId", UNSET)
-        _instance = cls(
+        src_ = {key: value for key, value in src_dict.items() if value is not None}
+        webhook_id = src_.pop("webhookId", UNSET)
+        instance_ = cls(
             webhook_id=webhook_id,
         )
-        _instance.additional_properties = _data
-        return _instance
+        instance_.additional_properties = src_
+        return instance_
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from ...models.create_app_entitlement_entitlement_owner_request import CreateAppEntitlementEntitlementOwnerRequest
     from ...models.create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
 
+# Method name -> the module under this package that builds its request.
+OPERATIONS = {
+    "create_entitlement_owner": "create_entitlement_owner",
+}
+
 
 class AppEntitlementOwnersV2Resource:
     """app_entitlement_owners_v2 operations."""

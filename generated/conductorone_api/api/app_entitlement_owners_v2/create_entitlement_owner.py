@@ -16,6 +16,8 @@ from ...models.create_app_entitlement_entitlement_owner_request import CreateApp
 from ...models.create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
 from ...types import UNSET, Response, Unset, build_response, jsonable, path_segment
 
+HTTP_METHOD = "POST"
+PATH = "/api/v2/apps/{app_id}/entitlements/{entitlement_id}/owners/entitlements/{role_slug}/{app_entitlement_ref_app_id}/{app_entitlement_ref_id}"
 # Sending this request twice cannot have a different effect from sending it once.
 IDEMPOTENT = False
 

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from ...client import AsyncTransport, SyncTransport
     from ...models.get_entitlement_owner_response import GetEntitlementOwnerResponse
 
+# Method name -> the module under this package that builds its request.
+OPERATIONS = {
+    "get_entitlement_owner": "get_entitlement_owner",
+}
+
 
 class AppOwnersV2Resource:
     """app_owners_v2 operations."""

@@ -15,6 +15,8 @@ import httpx
 from ...models.get_entitlement_owner_response import GetEntitlementOwnerResponse
 from ...types import Response, build_response, path_segment
 
+HTTP_METHOD = "GET"
+PATH = "/api/v2/apps/{app_id}/owners/entitlements/{role_slug}/{app_entitlement_ref_app_id}/{app_entitlement_ref_id}"
 # Sending this request twice cannot have a different effect from sending it once.
 IDEMPOTENT = True
 
