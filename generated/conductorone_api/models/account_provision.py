@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from ..models.save_to_vault import SaveToVault
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "config",
+        "connectorId",
+        "doNotSave",
+        "saveToVault",
+        "schemaId",
+    )
+)
+
 T = TypeVar("T", bound="AccountProvision")
 
 
@@ -65,30 +79,29 @@ class AccountProvision:
         from ..models.save_to_vault import SaveToVault  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _config = src_.pop("config", UNSET)
+        _config = got_ if (got_ := src_dict.get("config")) is not None else _ABSENT
         config: AccountProvisionConfig | Unset
         if isinstance(_config, Unset):
             config = UNSET
         else:
             config = AccountProvisionConfig.from_dict(_config)
 
-        connector_id = src_.pop("connectorId", UNSET)
-        _do_not_save = src_.pop("doNotSave", UNSET)
+        connector_id = got_ if (got_ := src_dict.get("connectorId")) is not None else _ABSENT
+        _do_not_save = got_ if (got_ := src_dict.get("doNotSave")) is not None else _ABSENT
         do_not_save: AccountProvisionDoNotSave | Unset
         if isinstance(_do_not_save, Unset):
             do_not_save = UNSET
         else:
             do_not_save = AccountProvisionDoNotSave.from_dict(_do_not_save)
 
-        _save_to_vault = src_.pop("saveToVault", UNSET)
+        _save_to_vault = got_ if (got_ := src_dict.get("saveToVault")) is not None else _ABSENT
         save_to_vault: SaveToVault | Unset
         if isinstance(_save_to_vault, Unset):
             save_to_vault = UNSET
         else:
             save_to_vault = SaveToVault.from_dict(_save_to_vault)
 
-        schema_id = src_.pop("schemaId", UNSET)
+        schema_id = got_ if (got_ := src_dict.get("schemaId")) is not None else _ABSENT
         instance_ = cls(
             config=config,
             connector_id=connector_id,
@@ -96,7 +109,12 @@ class AccountProvision:
             save_to_vault=save_to_vault,
             schema_id=schema_id,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

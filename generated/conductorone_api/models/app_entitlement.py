@@ -18,6 +18,49 @@ if TYPE_CHECKING:
     from ..models.provision_policy import ProvisionPolicy
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "alias",
+        "annotations",
+        "appId",
+        "appResourceId",
+        "appResourceTypeId",
+        "certifyPolicyId",
+        "complianceFrameworkValueIds",
+        "createdAt",
+        "defaultValuesApplied",
+        "deletedAt",
+        "deprovisionerPolicy",
+        "description",
+        "displayName",
+        "durationGrant",
+        "durationUnset",
+        "emergencyGrantEnabled",
+        "emergencyGrantPolicyId",
+        "grantCount",
+        "grantPolicyId",
+        "id",
+        "isAutomationEnabled",
+        "isManuallyManaged",
+        "matchBatonId",
+        "overrideAccessRequestsDefaults",
+        "provisionerPolicy",
+        "purpose",
+        "requestSchemaId",
+        "revokePolicyId",
+        "riskLevelValueId",
+        "slug",
+        "sourceConnectorIds",
+        "systemBuiltin",
+        "updatedAt",
+        "userEditedMask",
+    )
+)
+
 T = TypeVar("T", bound="AppEntitlement")
 
 
@@ -231,96 +274,99 @@ class AppEntitlement:
         from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        alias = src_.pop("alias", UNSET)
-        _annotations = src_.pop("annotations", UNSET)
+        alias = got_ if (got_ := src_dict.get("alias")) is not None else _ABSENT
+        _annotations = got_ if (got_ := src_dict.get("annotations")) is not None else _ABSENT
         annotations: AppEntitlementAnnotations | Unset
         if isinstance(_annotations, Unset):
             annotations = UNSET
         else:
             annotations = AppEntitlementAnnotations.from_dict(_annotations)
 
-        app_id = src_.pop("appId", UNSET)
-        app_resource_id = src_.pop("appResourceId", UNSET)
-        app_resource_type_id = src_.pop("appResourceTypeId", UNSET)
-        certify_policy_id = src_.pop("certifyPolicyId", UNSET)
-        compliance_framework_value_ids = cast(list[str], src_.pop("complianceFrameworkValueIds", UNSET))
+        app_id = got_ if (got_ := src_dict.get("appId")) is not None else _ABSENT
+        app_resource_id = got_ if (got_ := src_dict.get("appResourceId")) is not None else _ABSENT
+        app_resource_type_id = got_ if (got_ := src_dict.get("appResourceTypeId")) is not None else _ABSENT
+        certify_policy_id = got_ if (got_ := src_dict.get("certifyPolicyId")) is not None else _ABSENT
+        compliance_framework_value_ids = cast(
+            list[str], (got_ if (got_ := src_dict.get("complianceFrameworkValueIds")) is not None else _ABSENT)
+        )
 
-        _created_at = src_.pop("createdAt", UNSET)
+        _created_at = got_ if (got_ := src_dict.get("createdAt")) is not None else _ABSENT
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = parse_datetime(_created_at)
 
-        default_values_applied = src_.pop("defaultValuesApplied", UNSET)
-        _deleted_at = src_.pop("deletedAt", UNSET)
+        default_values_applied = got_ if (got_ := src_dict.get("defaultValuesApplied")) is not None else _ABSENT
+        _deleted_at = got_ if (got_ := src_dict.get("deletedAt")) is not None else _ABSENT
         deleted_at: datetime.datetime | Unset
         if isinstance(_deleted_at, Unset):
             deleted_at = UNSET
         else:
             deleted_at = parse_datetime(_deleted_at)
 
-        _deprovisioner_policy = src_.pop("deprovisionerPolicy", UNSET)
+        _deprovisioner_policy = got_ if (got_ := src_dict.get("deprovisionerPolicy")) is not None else _ABSENT
         deprovisioner_policy: ProvisionPolicy | Unset
         if isinstance(_deprovisioner_policy, Unset):
             deprovisioner_policy = UNSET
         else:
             deprovisioner_policy = ProvisionPolicy.from_dict(_deprovisioner_policy)
 
-        description = src_.pop("description", UNSET)
-        display_name = src_.pop("displayName", UNSET)
-        duration_grant = src_.pop("durationGrant", UNSET)
-        _duration_unset = src_.pop("durationUnset", UNSET)
+        description = got_ if (got_ := src_dict.get("description")) is not None else _ABSENT
+        display_name = got_ if (got_ := src_dict.get("displayName")) is not None else _ABSENT
+        duration_grant = got_ if (got_ := src_dict.get("durationGrant")) is not None else _ABSENT
+        _duration_unset = got_ if (got_ := src_dict.get("durationUnset")) is not None else _ABSENT
         duration_unset: AppEntitlementDurationUnset | Unset
         if isinstance(_duration_unset, Unset):
             duration_unset = UNSET
         else:
             duration_unset = AppEntitlementDurationUnset.from_dict(_duration_unset)
 
-        emergency_grant_enabled = src_.pop("emergencyGrantEnabled", UNSET)
-        emergency_grant_policy_id = src_.pop("emergencyGrantPolicyId", UNSET)
-        grant_count = src_.pop("grantCount", UNSET)
-        grant_policy_id = src_.pop("grantPolicyId", UNSET)
-        id = src_.pop("id", UNSET)
-        is_automation_enabled = src_.pop("isAutomationEnabled", UNSET)
-        is_manually_managed = src_.pop("isManuallyManaged", UNSET)
-        match_baton_id = src_.pop("matchBatonId", UNSET)
-        override_access_requests_defaults = src_.pop("overrideAccessRequestsDefaults", UNSET)
-        _provisioner_policy = src_.pop("provisionerPolicy", UNSET)
+        emergency_grant_enabled = got_ if (got_ := src_dict.get("emergencyGrantEnabled")) is not None else _ABSENT
+        emergency_grant_policy_id = got_ if (got_ := src_dict.get("emergencyGrantPolicyId")) is not None else _ABSENT
+        grant_count = got_ if (got_ := src_dict.get("grantCount")) is not None else _ABSENT
+        grant_policy_id = got_ if (got_ := src_dict.get("grantPolicyId")) is not None else _ABSENT
+        id = got_ if (got_ := src_dict.get("id")) is not None else _ABSENT
+        is_automation_enabled = got_ if (got_ := src_dict.get("isAutomationEnabled")) is not None else _ABSENT
+        is_manually_managed = got_ if (got_ := src_dict.get("isManuallyManaged")) is not None else _ABSENT
+        match_baton_id = got_ if (got_ := src_dict.get("matchBatonId")) is not None else _ABSENT
+        override_access_requests_defaults = (
+            got_ if (got_ := src_dict.get("overrideAccessRequestsDefaults")) is not None else _ABSENT
+        )
+        _provisioner_policy = got_ if (got_ := src_dict.get("provisionerPolicy")) is not None else _ABSENT
         provisioner_policy: ProvisionPolicy | Unset
         if isinstance(_provisioner_policy, Unset):
             provisioner_policy = UNSET
         else:
             provisioner_policy = ProvisionPolicy.from_dict(_provisioner_policy)
 
-        _purpose = src_.pop("purpose", UNSET)
+        _purpose = got_ if (got_ := src_dict.get("purpose")) is not None else _ABSENT
         purpose: AppEntitlementPurpose | Unset
         if isinstance(_purpose, Unset):
             purpose = UNSET
         else:
             purpose = AppEntitlementPurpose(_purpose)
 
-        request_schema_id = src_.pop("requestSchemaId", UNSET)
-        revoke_policy_id = src_.pop("revokePolicyId", UNSET)
-        risk_level_value_id = src_.pop("riskLevelValueId", UNSET)
-        slug = src_.pop("slug", UNSET)
-        _source_connector_ids = src_.pop("sourceConnectorIds", UNSET)
+        request_schema_id = got_ if (got_ := src_dict.get("requestSchemaId")) is not None else _ABSENT
+        revoke_policy_id = got_ if (got_ := src_dict.get("revokePolicyId")) is not None else _ABSENT
+        risk_level_value_id = got_ if (got_ := src_dict.get("riskLevelValueId")) is not None else _ABSENT
+        slug = got_ if (got_ := src_dict.get("slug")) is not None else _ABSENT
+        _source_connector_ids = got_ if (got_ := src_dict.get("sourceConnectorIds")) is not None else _ABSENT
         source_connector_ids: AppEntitlementSourceConnectorIds | Unset
         if isinstance(_source_connector_ids, Unset):
             source_connector_ids = UNSET
         else:
             source_connector_ids = AppEntitlementSourceConnectorIds.from_dict(_source_connector_ids)
 
-        system_builtin = src_.pop("systemBuiltin", UNSET)
-        _updated_at = src_.pop("updatedAt", UNSET)
+        system_builtin = got_ if (got_ := src_dict.get("systemBuiltin")) is not None else _ABSENT
+        _updated_at = got_ if (got_ := src_dict.get("updatedAt")) is not None else _ABSENT
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
             updated_at = parse_datetime(_updated_at)
 
-        user_edited_mask = src_.pop("userEditedMask", UNSET)
+        user_edited_mask = got_ if (got_ := src_dict.get("userEditedMask")) is not None else _ABSENT
         instance_ = cls(
             alias=alias,
             annotations=annotations,
@@ -357,7 +403,12 @@ class AppEntitlement:
             updated_at=updated_at,
             user_edited_mask=user_edited_mask,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

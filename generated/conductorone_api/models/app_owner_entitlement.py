@@ -14,6 +14,19 @@ if TYPE_CHECKING:
     from ..models.app_entitlement import AppEntitlement
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "appEntitlement",
+        "appId",
+        "createdAt",
+        "roleSlug",
+    )
+)
+
 T = TypeVar("T", bound="AppOwnerEntitlement")
 
 
@@ -58,30 +71,34 @@ class AppOwnerEntitlement:
         from ..models.app_entitlement import AppEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _app_entitlement = src_.pop("appEntitlement", UNSET)
+        _app_entitlement = got_ if (got_ := src_dict.get("appEntitlement")) is not None else _ABSENT
         app_entitlement: AppEntitlement | Unset
         if isinstance(_app_entitlement, Unset):
             app_entitlement = UNSET
         else:
             app_entitlement = AppEntitlement.from_dict(_app_entitlement)
 
-        app_id = src_.pop("appId", UNSET)
-        _created_at = src_.pop("createdAt", UNSET)
+        app_id = got_ if (got_ := src_dict.get("appId")) is not None else _ABSENT
+        _created_at = got_ if (got_ := src_dict.get("createdAt")) is not None else _ABSENT
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = parse_datetime(_created_at)
 
-        role_slug = src_.pop("roleSlug", UNSET)
+        role_slug = got_ if (got_ := src_dict.get("roleSlug")) is not None else _ABSENT
         instance_ = cls(
             app_entitlement=app_entitlement,
             app_id=app_id,
             created_at=created_at,
             role_slug=role_slug,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

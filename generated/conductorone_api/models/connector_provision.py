@@ -15,6 +15,18 @@ if TYPE_CHECKING:
     from ..models.delete_account import DeleteAccount
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "account",
+        "defaultBehavior",
+        "deleteAccount",
+    )
+)
+
 T = TypeVar("T", bound="ConnectorProvision")
 
 
@@ -56,22 +68,21 @@ class ConnectorProvision:
         from ..models.delete_account import DeleteAccount  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _account = src_.pop("account", UNSET)
+        _account = got_ if (got_ := src_dict.get("account")) is not None else _ABSENT
         account: AccountProvision | Unset
         if isinstance(_account, Unset):
             account = UNSET
         else:
             account = AccountProvision.from_dict(_account)
 
-        _default_behavior = src_.pop("defaultBehavior", UNSET)
+        _default_behavior = got_ if (got_ := src_dict.get("defaultBehavior")) is not None else _ABSENT
         default_behavior: DefaultBehavior | Unset
         if isinstance(_default_behavior, Unset):
             default_behavior = UNSET
         else:
             default_behavior = DefaultBehavior.from_dict(_default_behavior)
 
-        _delete_account = src_.pop("deleteAccount", UNSET)
+        _delete_account = got_ if (got_ := src_dict.get("deleteAccount")) is not None else _ABSENT
         delete_account: DeleteAccount | Unset
         if isinstance(_delete_account, Unset):
             delete_account = UNSET
@@ -83,7 +94,12 @@ class ConnectorProvision:
             default_behavior=default_behavior,
             delete_account=delete_account,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from ..models.app_entitlement_owner_entitlement import AppEntitlementOwnerEntitlement
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(("appEntitlementOwnerEntitlement",))
+
 T = TypeVar("T", bound="CreateAppEntitlementEntitlementOwnerResponse")
 
 
@@ -41,8 +47,9 @@ class CreateAppEntitlementEntitlementOwnerResponse:
         from ..models.app_entitlement_owner_entitlement import AppEntitlementOwnerEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _app_entitlement_owner_entitlement = src_.pop("appEntitlementOwnerEntitlement", UNSET)
+        _app_entitlement_owner_entitlement = (
+            got_ if (got_ := src_dict.get("appEntitlementOwnerEntitlement")) is not None else _ABSENT
+        )
         app_entitlement_owner_entitlement: AppEntitlementOwnerEntitlement | Unset
         if isinstance(_app_entitlement_owner_entitlement, Unset):
             app_entitlement_owner_entitlement = UNSET
@@ -54,7 +61,12 @@ class CreateAppEntitlementEntitlementOwnerResponse:
         instance_ = cls(
             app_entitlement_owner_entitlement=app_entitlement_owner_entitlement,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

@@ -9,6 +9,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(("connectorId",))
+
 T = TypeVar("T", bound="DefaultBehavior")
 
 
@@ -31,12 +37,16 @@ class DefaultBehavior:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        connector_id = src_.pop("connectorId", UNSET)
+        connector_id = got_ if (got_ := src_dict.get("connectorId")) is not None else _ABSENT
         instance_ = cls(
             connector_id=connector_id,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

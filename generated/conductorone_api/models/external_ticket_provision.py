@@ -9,6 +9,19 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "appId",
+        "connectorId",
+        "externalTicketProvisionerConfigId",
+        "instructions",
+    )
+)
+
 T = TypeVar("T", bound="ExternalTicketProvision")
 
 
@@ -43,18 +56,24 @@ class ExternalTicketProvision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        app_id = src_.pop("appId", UNSET)
-        connector_id = src_.pop("connectorId", UNSET)
-        external_ticket_provisioner_config_id = src_.pop("externalTicketProvisionerConfigId", UNSET)
-        instructions = src_.pop("instructions", UNSET)
+        app_id = got_ if (got_ := src_dict.get("appId")) is not None else _ABSENT
+        connector_id = got_ if (got_ := src_dict.get("connectorId")) is not None else _ABSENT
+        external_ticket_provisioner_config_id = (
+            got_ if (got_ := src_dict.get("externalTicketProvisionerConfigId")) is not None else _ABSENT
+        )
+        instructions = got_ if (got_ := src_dict.get("instructions")) is not None else _ABSENT
         instance_ = cls(
             app_id=app_id,
             connector_id=connector_id,
             external_ticket_provisioner_config_id=external_ticket_provisioner_config_id,
             instructions=instructions,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

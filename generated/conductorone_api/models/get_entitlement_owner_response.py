@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from ..models.app_owner_entitlement import AppOwnerEntitlement
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(("appOwnerEntitlement",))
+
 T = TypeVar("T", bound="GetEntitlementOwnerResponse")
 
 
@@ -40,8 +46,7 @@ class GetEntitlementOwnerResponse:
         from ..models.app_owner_entitlement import AppOwnerEntitlement  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _app_owner_entitlement = src_.pop("appOwnerEntitlement", UNSET)
+        _app_owner_entitlement = got_ if (got_ := src_dict.get("appOwnerEntitlement")) is not None else _ABSENT
         app_owner_entitlement: AppOwnerEntitlement | Unset
         if isinstance(_app_owner_entitlement, Unset):
             app_owner_entitlement = UNSET
@@ -51,7 +56,12 @@ class GetEntitlementOwnerResponse:
         instance_ = cls(
             app_owner_entitlement=app_owner_entitlement,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

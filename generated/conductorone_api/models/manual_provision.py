@@ -13,6 +13,18 @@ if TYPE_CHECKING:
     from ..models.provisioner_assignment import ProvisionerAssignment
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "assignee",
+        "instructions",
+        "userIds",
+    )
+)
+
 T = TypeVar("T", bound="ManualProvision")
 
 
@@ -51,23 +63,27 @@ class ManualProvision:
         from ..models.provisioner_assignment import ProvisionerAssignment  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _assignee = src_.pop("assignee", UNSET)
+        _assignee = got_ if (got_ := src_dict.get("assignee")) is not None else _ABSENT
         assignee: ProvisionerAssignment | Unset
         if isinstance(_assignee, Unset):
             assignee = UNSET
         else:
             assignee = ProvisionerAssignment.from_dict(_assignee)
 
-        instructions = src_.pop("instructions", UNSET)
-        user_ids = cast(list[str], src_.pop("userIds", UNSET))
+        instructions = got_ if (got_ := src_dict.get("instructions")) is not None else _ABSENT
+        user_ids = cast(list[str], (got_ if (got_ := src_dict.get("userIds")) is not None else _ABSENT))
 
         instance_ = cls(
             assignee=assignee,
             instructions=instructions,
             user_ids=user_ids,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from ..models.provision_policy import ProvisionPolicy
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(("provisionSteps",))
+
 T = TypeVar("T", bound="MultiStep")
 
 
@@ -44,8 +50,7 @@ class MultiStep:
         from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _provision_steps = src_.pop("provisionSteps", UNSET)
+        _provision_steps = got_ if (got_ := src_dict.get("provisionSteps")) is not None else _ABSENT
         provision_steps: list[ProvisionPolicy] | Unset = UNSET
         if _provision_steps is not UNSET:
             provision_steps = []
@@ -57,7 +62,12 @@ class MultiStep:
         instance_ = cls(
             provision_steps=provision_steps,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

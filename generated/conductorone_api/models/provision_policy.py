@@ -20,6 +20,23 @@ if TYPE_CHECKING:
     from ..models.webhook_provision import WebhookProvision
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "action",
+        "connector",
+        "delegated",
+        "externalTicket",
+        "manual",
+        "multiStep",
+        "unconfigured",
+        "webhook",
+    )
+)
+
 T = TypeVar("T", bound="ProvisionPolicy")
 
 
@@ -103,57 +120,56 @@ class ProvisionPolicy:
         from ..models.webhook_provision import WebhookProvision  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _action = src_.pop("action", UNSET)
+        _action = got_ if (got_ := src_dict.get("action")) is not None else _ABSENT
         action: ActionProvision | Unset
         if isinstance(_action, Unset):
             action = UNSET
         else:
             action = ActionProvision.from_dict(_action)
 
-        _connector = src_.pop("connector", UNSET)
+        _connector = got_ if (got_ := src_dict.get("connector")) is not None else _ABSENT
         connector: ConnectorProvision | Unset
         if isinstance(_connector, Unset):
             connector = UNSET
         else:
             connector = ConnectorProvision.from_dict(_connector)
 
-        _delegated = src_.pop("delegated", UNSET)
+        _delegated = got_ if (got_ := src_dict.get("delegated")) is not None else _ABSENT
         delegated: DelegatedProvision | Unset
         if isinstance(_delegated, Unset):
             delegated = UNSET
         else:
             delegated = DelegatedProvision.from_dict(_delegated)
 
-        _external_ticket = src_.pop("externalTicket", UNSET)
+        _external_ticket = got_ if (got_ := src_dict.get("externalTicket")) is not None else _ABSENT
         external_ticket: ExternalTicketProvision | Unset
         if isinstance(_external_ticket, Unset):
             external_ticket = UNSET
         else:
             external_ticket = ExternalTicketProvision.from_dict(_external_ticket)
 
-        _manual = src_.pop("manual", UNSET)
+        _manual = got_ if (got_ := src_dict.get("manual")) is not None else _ABSENT
         manual: ManualProvision | Unset
         if isinstance(_manual, Unset):
             manual = UNSET
         else:
             manual = ManualProvision.from_dict(_manual)
 
-        _multi_step = src_.pop("multiStep", UNSET)
+        _multi_step = got_ if (got_ := src_dict.get("multiStep")) is not None else _ABSENT
         multi_step: MultiStep | Unset
         if isinstance(_multi_step, Unset):
             multi_step = UNSET
         else:
             multi_step = MultiStep.from_dict(_multi_step)
 
-        _unconfigured = src_.pop("unconfigured", UNSET)
+        _unconfigured = got_ if (got_ := src_dict.get("unconfigured")) is not None else _ABSENT
         unconfigured: ProvisionPolicyUnconfigured | Unset
         if isinstance(_unconfigured, Unset):
             unconfigured = UNSET
         else:
             unconfigured = ProvisionPolicyUnconfigured.from_dict(_unconfigured)
 
-        _webhook = src_.pop("webhook", UNSET)
+        _webhook = got_ if (got_ := src_dict.get("webhook")) is not None else _ABSENT
         webhook: WebhookProvision | Unset
         if isinstance(_webhook, Unset):
             webhook = UNSET
@@ -170,7 +186,12 @@ class ProvisionPolicy:
             unconfigured=unconfigured,
             webhook=webhook,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:

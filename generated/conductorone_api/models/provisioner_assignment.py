@@ -18,6 +18,21 @@ if TYPE_CHECKING:
     from ..models.user_provisioner import UserProvisioner
 
 
+# UNSET, typed as raw JSON is (Any), for reading a field's value before it is converted.
+_ABSENT: Any = UNSET
+
+# The JSON keys of the declared fields; any other key goes to additional_properties.
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "appOwners",
+        "entitlementOwners",
+        "expression",
+        "group",
+        "manager",
+        "users",
+    )
+)
+
 T = TypeVar("T", bound="ProvisionerAssignment")
 
 
@@ -79,43 +94,42 @@ class ProvisionerAssignment:
         from ..models.user_provisioner import UserProvisioner  # noqa: PLC0415
 
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        src_ = {key: value for key, value in src_dict.items() if value is not None}
-        _app_owners = src_.pop("appOwners", UNSET)
+        _app_owners = got_ if (got_ := src_dict.get("appOwners")) is not None else _ABSENT
         app_owners: AppOwnerProvisioner | Unset
         if isinstance(_app_owners, Unset):
             app_owners = UNSET
         else:
             app_owners = AppOwnerProvisioner.from_dict(_app_owners)
 
-        _entitlement_owners = src_.pop("entitlementOwners", UNSET)
+        _entitlement_owners = got_ if (got_ := src_dict.get("entitlementOwners")) is not None else _ABSENT
         entitlement_owners: EntitlementOwnerProvisioner | Unset
         if isinstance(_entitlement_owners, Unset):
             entitlement_owners = UNSET
         else:
             entitlement_owners = EntitlementOwnerProvisioner.from_dict(_entitlement_owners)
 
-        _expression = src_.pop("expression", UNSET)
+        _expression = got_ if (got_ := src_dict.get("expression")) is not None else _ABSENT
         expression: ExpressionProvisioner | Unset
         if isinstance(_expression, Unset):
             expression = UNSET
         else:
             expression = ExpressionProvisioner.from_dict(_expression)
 
-        _group = src_.pop("group", UNSET)
+        _group = got_ if (got_ := src_dict.get("group")) is not None else _ABSENT
         group: GroupProvisioner | Unset
         if isinstance(_group, Unset):
             group = UNSET
         else:
             group = GroupProvisioner.from_dict(_group)
 
-        _manager = src_.pop("manager", UNSET)
+        _manager = got_ if (got_ := src_dict.get("manager")) is not None else _ABSENT
         manager: ManagerProvisioner | Unset
         if isinstance(_manager, Unset):
             manager = UNSET
         else:
             manager = ManagerProvisioner.from_dict(_manager)
 
-        _users = src_.pop("users", UNSET)
+        _users = got_ if (got_ := src_dict.get("users")) is not None else _ABSENT
         users: UserProvisioner | Unset
         if isinstance(_users, Unset):
             users = UNSET
@@ -130,7 +144,12 @@ class ProvisionerAssignment:
             manager=manager,
             users=users,
         )
-        instance_.additional_properties = src_
+        # keys this version of the document does not name (usually none: a set difference in C)
+        extra_ = src_dict.keys() - _KNOWN_KEYS
+        if extra_:
+            instance_.additional_properties = {
+                key: src_dict[key] for key in src_dict if key in extra_ and src_dict[key] is not None
+            }
         return instance_
 
     def __getitem__(self, key: str) -> Any:
