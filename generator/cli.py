@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import build as build_module
+from . import diff, publish, release, vendor
 from .codegen import Counts
 from .errors import BuildError, IncompleteBuild
+from .loader import load_openapi
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,12 +41,51 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="fail, naming the files, if the output is not what build would write"
     )
     add_inputs(check)
+
+    diff_cmd = commands.add_parser(
+        "diff", help="what changed between two OpenAPI documents, for client users"
+    )
+    diff_cmd.add_argument("old", type=Path, help="the older document")
+    diff_cmd.add_argument("new", type=Path, help="the newer document")
+    diff_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    vendor_cmd = commands.add_parser(
+        "vendor", help="replace the vendored document, record where it came from, regenerate, print the diff"
+    )
+    vendor_cmd.add_argument(
+        "source", metavar="PATH_OR_URL", help="the new document (a file, or an https URL)"
+    )
+    add_inputs(vendor_cmd)
+
+    release_cmd = commands.add_parser(
+        "release",
+        help="next version from the API diff since the last release: write it and a CHANGELOG entry",
+    )
+    release_cmd.add_argument("--spec", type=Path, help="the document to release (default: the vendored one)")
+    release_cmd.add_argument(
+        "--since", type=Path, help="the previously released document (default: from git history)"
+    )
+    release_cmd.add_argument("--bump", choices=("major", "minor", "patch"), help="override the computed bump")
+    release_cmd.add_argument("--dry-run", action="store_true", help="print the entry, change nothing")
+
+    publish_cmd = commands.add_parser(
+        "publish", help="build sdist and wheel, check them, upload them with twine"
+    )
+    target = publish_cmd.add_mutually_exclusive_group(required=True)
+    target.add_argument("--repository-url", help="upload URL; credentials from TWINE_USERNAME/TWINE_PASSWORD")
+    target.add_argument("--repository", metavar="NAME", help="a section of ~/.pypirc (or --config-file)")
+    publish_cmd.add_argument("--config-file", type=Path, help="a .pypirc file (default: ~/.pypirc)")
+    publish_cmd.add_argument(
+        "--dist-dir", type=Path, help="keep the built files here (default: a temporary directory)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
         inputs = build_module.BuildInputs.from_options(args.spec, args.overlays, not args.no_overlays)
         out = args.out or build_module.DEFAULT_OUT
         if args.command == "build":
@@ -86,3 +127,50 @@ def _check(inputs: build_module.BuildInputs, out: Path) -> int:
         return 1
     print(f"{out} is up to date")
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    changes = diff.compare(load_openapi(args.old), load_openapi(args.new))
+    render = diff.to_json if args.format == "json" else diff.to_markdown
+    sys.stdout.write(render(changes, args.old.name, args.new.name))
+    return 0
+
+
+def _vendor(args: argparse.Namespace) -> int:
+    spec = args.spec or build_module.DEFAULT_SPEC
+    changes = vendor.vendor(
+        args.source,
+        spec=spec,
+        overlay_dir=args.overlays,
+        use_overlays=not args.no_overlays,
+        out=args.out or build_module.DEFAULT_OUT,
+    )
+    print(f"vendored {args.source} as {spec} and regenerated", file=sys.stderr)
+    sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    spec = args.spec or build_module.DEFAULT_SPEC
+    planned = release.plan(spec, since=args.since, force_bump=args.bump)
+    sys.stdout.write(planned.entry)
+    if args.dry_run:
+        return 0
+    release.apply(planned, spec)
+    what = (
+        f"first release recorded as {planned.version}"
+        if planned.version == planned.previous
+        else f"released {planned.previous} -> {planned.version} ({planned.bump})"
+    )
+    print(f"{what}; wrote the version, CHANGELOG.md and {release.RELEASE_RECORD.name}", file=sys.stderr)
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    repo = publish.repository(args.repository_url, args.repository, args.config_file)
+    files = publish.publish(repo, dist_dir=args.dist_dir)
+    print(f"published {', '.join(f.name for f in files)} to {repo.upload_url}")
+    return 0
+
+
+COMMANDS = {"diff": _diff, "vendor": _vendor, "release": _release, "publish": _publish}

@@ -1,0 +1,189 @@
+"""Versions and the changelog, computed from what changed in the API since the last release.
+
+One source of truth for the version: ``overlays/conductorone/_version.py`` (the package
+reads it, the wheel's metadata comes from it). ``spec/release.json`` records which
+document the current version was released from (its sha256); the document itself is found
+again in git history by that hash, or given with ``--since``.
+
+The bump, from the diff (generator/diff.py): breaking -> major, additive -> minor, else
+patch. While the major version is 0 (semver's "anything may change"), each bump moves one
+place right, as Cargo and npm's caret ranges read 0.x: breaking -> 0.(y+1).0, anything
+else -> 0.y.(z+1). Release 1.0.0 by hand (``--version``) when the API is stable to you.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import attrs
+from packaging.version import InvalidVersion, Version
+
+from . import diff
+from .errors import BuildError
+from .loader import Document, load_openapi
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION_FILE = ROOT / "overlays" / "conductorone" / "_version.py"
+CHANGELOG = ROOT / "CHANGELOG.md"
+RELEASE_RECORD = ROOT / "spec" / "release.json"
+_VERSION_LINE = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
+CHANGELOG_TITLE = "# Changelog"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one rename: readers see the old or the new file, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_version(path: Path = VERSION_FILE) -> Version:
+    match = _VERSION_LINE.search(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise BuildError(f"{path}: no line '__version__ = \"X.Y.Z\"'")
+    try:
+        return Version(match.group(1))
+    except InvalidVersion:
+        raise BuildError(f"{path}: {match.group(1)!r} is not a version") from None
+
+
+def write_version(version: Version, path: Path = VERSION_FILE) -> None:
+    text = path.read_text(encoding="utf-8")
+    write_atomically(path, _VERSION_LINE.sub(f'__version__ = "{version}"', text, count=1))
+
+
+def next_version(current: Version, bump: str) -> Version:
+    major, minor, patch = (*current.release, 0, 0, 0)[:3]
+    if major == 0:
+        return Version(f"0.{minor + 1}.0" if bump == diff.MAJOR else f"0.{minor}.{patch + 1}")
+    if bump == diff.MAJOR:
+        return Version(f"{major + 1}.0.0")
+    if bump == diff.MINOR:
+        return Version(f"{major}.{minor + 1}.0")
+    return Version(f"{major}.{minor}.{patch + 1}")
+
+
+@attrs.frozen
+class ReleaseRecord:
+    version: str
+    sha256: str
+    date: str
+
+    @classmethod
+    def read(cls, path: Path = RELEASE_RECORD) -> ReleaseRecord | None:
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(version=data["version"], sha256=data["sha256"], date=data["date"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise BuildError(f"{path}: not a release record ({error})") from None
+
+    def write(self, path: Path = RELEASE_RECORD) -> None:
+        write_atomically(path, json.dumps(attrs.asdict(self), indent=2) + "\n")
+
+
+def released_document(record: ReleaseRecord, spec: Path) -> Path:
+    """The document released as ``record``, found in git history by its sha256 (written to a temp file)."""
+    relative = spec.resolve().relative_to(ROOT).as_posix()
+    commits = _git("log", "--format=%H", "--", relative).split()
+    for commit in commits:
+        content = subprocess.run(
+            ["git", "show", f"{commit}:{relative}"], cwd=ROOT, capture_output=True, check=False
+        ).stdout
+        if hashlib.sha256(content).hexdigest() == record.sha256:
+            handle, name = tempfile.mkstemp(prefix="released-", suffix=spec.suffix)
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+            return Path(name)
+    raise BuildError(
+        f"the document released as {record.version} (sha256 {record.sha256[:12]}…) is not in the git history "
+        f"of {relative}; pass --since FILE with that document"
+    )
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildError(f"git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
+    return done.stdout
+
+
+@attrs.frozen
+class Release:
+    previous: Version
+    version: Version
+    bump: str
+    changes: list[diff.Change]
+    entry: str
+
+
+def plan(
+    spec: Path,
+    *,
+    since: Path | None = None,
+    record: ReleaseRecord | None = None,
+    current: Version | None = None,
+    today: datetime.date | None = None,
+    force_bump: str | None = None,
+) -> Release:
+    """What ``release`` would write: nothing is changed here."""
+    current = current or read_version()
+    record = record if record is not None else ReleaseRecord.read()
+    new_doc = load_openapi(spec)
+    if since is not None:
+        old_doc: Document | None = load_openapi(since)
+    elif record is not None:
+        if record.sha256 == sha256(spec) and force_bump is None:
+            raise BuildError(
+                f"{spec.name} is the document released as {record.version}: nothing to release "
+                "(pass --bump patch to release generator or client changes anyway)"
+            )
+        found = released_document(record, spec)
+        try:
+            old_doc = load_openapi(found)
+        finally:
+            found.unlink(missing_ok=True)
+    else:
+        old_doc = None
+    changes = diff.compare(old_doc, new_doc) if old_doc is not None else []
+    bump = force_bump or diff.bump(changes)
+    version = next_version(current, bump) if old_doc is not None or force_bump else current
+    day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
+    since_label = record.version if record else (str(since) if since else "nothing")
+    body = (
+        diff.to_markdown(changes, since_label, str(version), heading="###")
+        if old_doc is not None
+        else "First release: no earlier document to compare with."
+    )
+    entry = (
+        f"## {version} ({day})\n\nFrom `{spec.name}` (sha256 {sha256(spec)[:12]}…).\n\n{body}".rstrip() + "\n"
+    )
+    return Release(previous=current, version=version, bump=bump, changes=changes, entry=entry)
+
+
+def apply(release: Release, spec: Path, today: datetime.date | None = None) -> None:
+    """Write the version, the changelog entry (prepended) and the release record."""
+    day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
+    existing = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else f"{CHANGELOG_TITLE}\n"
+    rest = existing.removeprefix(CHANGELOG_TITLE).lstrip("\n")
+    changelog = f"{CHANGELOG_TITLE}\n\n{release.entry}\n{rest}".rstrip() + "\n"
+    write_version(release.version)
+    write_atomically(CHANGELOG, changelog)
+    ReleaseRecord(version=str(release.version), sha256=sha256(spec), date=day).write()
