@@ -211,7 +211,7 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
     name = str(strings.PythonIdentifier(endpoint.name, field_prefix))
     method = endpoint.method.lower()
     path = text(endpoint.path)
-    typed = [p for p in (*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters)]
+    typed = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     typed += [body_prop] if body_prop is not None else []
     typed += [response_prop] if response_class is not None and response_prop is not None else []
     return OperationView(

@@ -190,6 +190,8 @@ def api() -> Iterator[LoopbackServer]:
             return Reply(status, {"code": 3, "message": f"failed with {status}"})
         if seen.path.startswith("/api/v2/apps/not-json"):
             return Reply(200, b"<html>")
+        if seen.path.startswith("/api/v2/apps/not-an-object"):
+            return Reply(200, [1, 2])
         return Reply(body={**OWNER, "someNewField": {"nested": [1, None]}})
 
     with LoopbackServer(handle) as server:
@@ -258,12 +260,17 @@ def test_status_errors_are_typed(api: LoopbackServer, status: int, error: type[E
     assert str(raised) == f"HTTP {status} from GET {raised.request.url.path}: failed with {status}"
 
 
-def test_undeclared_body_is_a_validation_error(api: LoopbackServer) -> None:
+@pytest.mark.parametrize(
+    ("app_id", "message"),
+    [("not-json", "the body is not JSON"), ("not-an-object", "the body does not match the declared model")],
+)
+def test_undeclared_body_is_a_validation_error(api: LoopbackServer, app_id: str, message: str) -> None:
     with (
         ConductorOne(access_token="issued-token", server_url=api.url) as c1,
-        pytest.raises(APIResponseValidationError, match="the body is not JSON"),
+        pytest.raises(APIResponseValidationError, match=message) as caught,
     ):
-        c1.app_owners_v2.get_entitlement_owner(**{**GET_ARGS, "app_id": "not-json"})
+        c1.app_owners_v2.get_entitlement_owner(**{**GET_ARGS, "app_id": app_id})
+    assert caught.value.response.status_code == 200
 
 
 def test_lower_level_raw_response(api: LoopbackServer) -> None:

@@ -52,7 +52,7 @@ def build_options(
 
 def parse_response(data: Any) -> CreateAppEntitlementEntitlementOwnerResponse:
     """The typed model of a 2xx response body (already decoded from JSON)."""
-    return CreateAppEntitlementEntitlementOwnerResponse.from_dict(data if isinstance(data, dict) else {})
+    return CreateAppEntitlementEntitlementOwnerResponse.from_dict(data)
 
 
 def sync_detailed(
