@@ -47,6 +47,8 @@ class AccountProvision:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         config: dict[str, Any] | Unset = UNSET
@@ -74,10 +76,8 @@ class AccountProvision:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_provision_config import AccountProvisionConfig  # noqa: PLC0415
-        from ..models.account_provision_do_not_save import AccountProvisionDoNotSave  # noqa: PLC0415
-        from ..models.save_to_vault import SaveToVault  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _config = got_ if (got_ := src_dict.get("config")) is not None else _ABSENT
         config: AccountProvisionConfig | Unset
@@ -128,3 +128,17 @@ class AccountProvision:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global _references_loaded, AccountProvisionConfig, AccountProvisionDoNotSave, SaveToVault
+    from ..models.account_provision_config import AccountProvisionConfig  # noqa: PLC0415
+    from ..models.account_provision_do_not_save import AccountProvisionDoNotSave  # noqa: PLC0415
+    from ..models.save_to_vault import SaveToVault  # noqa: PLC0415
+
+    _references_loaded = True

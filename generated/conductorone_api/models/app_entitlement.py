@@ -138,6 +138,8 @@ class AppEntitlement:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         alias = self.alias
@@ -268,11 +270,8 @@ class AppEntitlement:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.app_entitlement_annotations import AppEntitlementAnnotations  # noqa: PLC0415
-        from ..models.app_entitlement_duration_unset import AppEntitlementDurationUnset  # noqa: PLC0415
-        from ..models.app_entitlement_source_connector_ids import AppEntitlementSourceConnectorIds  # noqa: PLC0415
-        from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         alias = got_ if (got_ := src_dict.get("alias")) is not None else _ABSENT
         _annotations = got_ if (got_ := src_dict.get("annotations")) is not None else _ABSENT
@@ -422,3 +421,23 @@ class AppEntitlement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global \
+        _references_loaded, \
+        AppEntitlementAnnotations, \
+        AppEntitlementDurationUnset, \
+        AppEntitlementSourceConnectorIds, \
+        ProvisionPolicy
+    from ..models.app_entitlement_annotations import AppEntitlementAnnotations  # noqa: PLC0415
+    from ..models.app_entitlement_duration_unset import AppEntitlementDurationUnset  # noqa: PLC0415
+    from ..models.app_entitlement_source_connector_ids import AppEntitlementSourceConnectorIds  # noqa: PLC0415
+    from ..models.provision_policy import ProvisionPolicy  # noqa: PLC0415
+
+    _references_loaded = True

@@ -46,6 +46,8 @@ class AppOwnerEntitlement:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         app_entitlement: dict[str, Any] | Unset = UNSET
@@ -68,8 +70,8 @@ class AppOwnerEntitlement:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.app_entitlement import AppEntitlement  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _app_entitlement = got_ if (got_ := src_dict.get("appEntitlement")) is not None else _ABSENT
         app_entitlement: AppEntitlement | Unset
@@ -112,3 +114,15 @@ class AppOwnerEntitlement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global _references_loaded, AppEntitlement
+    from ..models.app_entitlement import AppEntitlement  # noqa: PLC0415
+
+    _references_loaded = True

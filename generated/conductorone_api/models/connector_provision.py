@@ -42,6 +42,8 @@ class ConnectorProvision:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         account: dict[str, Any] | Unset = UNSET
@@ -63,10 +65,8 @@ class ConnectorProvision:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_provision import AccountProvision  # noqa: PLC0415
-        from ..models.default_behavior import DefaultBehavior  # noqa: PLC0415
-        from ..models.delete_account import DeleteAccount  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _account = got_ if (got_ := src_dict.get("account")) is not None else _ABSENT
         account: AccountProvision | Unset
@@ -113,3 +113,17 @@ class ConnectorProvision:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global _references_loaded, AccountProvision, DefaultBehavior, DeleteAccount
+    from ..models.account_provision import AccountProvision  # noqa: PLC0415
+    from ..models.default_behavior import DefaultBehavior  # noqa: PLC0415
+    from ..models.delete_account import DeleteAccount  # noqa: PLC0415
+
+    _references_loaded = True

@@ -32,6 +32,8 @@ class GetEntitlementOwnerResponse:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         app_owner_entitlement: dict[str, Any] | Unset = UNSET
@@ -43,8 +45,8 @@ class GetEntitlementOwnerResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.app_owner_entitlement import AppOwnerEntitlement  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _app_owner_entitlement = got_ if (got_ := src_dict.get("appOwnerEntitlement")) is not None else _ABSENT
         app_owner_entitlement: AppOwnerEntitlement | Unset
@@ -75,3 +77,15 @@ class GetEntitlementOwnerResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global _references_loaded, AppOwnerEntitlement
+    from ..models.app_owner_entitlement import AppOwnerEntitlement  # noqa: PLC0415
+
+    _references_loaded = True

@@ -40,6 +40,8 @@ class ManualProvision:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         assignee: dict[str, Any] | Unset = UNSET
@@ -60,8 +62,8 @@ class ManualProvision:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.provisioner_assignment import ProvisionerAssignment  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _assignee = got_ if (got_ := src_dict.get("assignee")) is not None else _ABSENT
         assignee: ProvisionerAssignment | Unset
@@ -97,3 +99,15 @@ class ManualProvision:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global _references_loaded, ProvisionerAssignment
+    from ..models.provisioner_assignment import ProvisionerAssignment  # noqa: PLC0415
+
+    _references_loaded = True

@@ -64,6 +64,8 @@ class ProvisionPolicy:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         action: dict[str, Any] | Unset = UNSET
@@ -110,15 +112,8 @@ class ProvisionPolicy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.action_provision import ActionProvision  # noqa: PLC0415
-        from ..models.connector_provision import ConnectorProvision  # noqa: PLC0415
-        from ..models.delegated_provision import DelegatedProvision  # noqa: PLC0415
-        from ..models.external_ticket_provision import ExternalTicketProvision  # noqa: PLC0415
-        from ..models.manual_provision import ManualProvision  # noqa: PLC0415
-        from ..models.multi_step import MultiStep  # noqa: PLC0415
-        from ..models.provision_policy_unconfigured import ProvisionPolicyUnconfigured  # noqa: PLC0415
-        from ..models.webhook_provision import WebhookProvision  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _action = got_ if (got_ := src_dict.get("action")) is not None else _ABSENT
         action: ActionProvision | Unset
@@ -205,3 +200,31 @@ class ProvisionPolicy:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global \
+        _references_loaded, \
+        ActionProvision, \
+        ConnectorProvision, \
+        DelegatedProvision, \
+        ExternalTicketProvision, \
+        ManualProvision, \
+        MultiStep, \
+        ProvisionPolicyUnconfigured, \
+        WebhookProvision
+    from ..models.action_provision import ActionProvision  # noqa: PLC0415
+    from ..models.connector_provision import ConnectorProvision  # noqa: PLC0415
+    from ..models.delegated_provision import DelegatedProvision  # noqa: PLC0415
+    from ..models.external_ticket_provision import ExternalTicketProvision  # noqa: PLC0415
+    from ..models.manual_provision import ManualProvision  # noqa: PLC0415
+    from ..models.multi_step import MultiStep  # noqa: PLC0415
+    from ..models.provision_policy_unconfigured import ProvisionPolicyUnconfigured  # noqa: PLC0415
+    from ..models.webhook_provision import WebhookProvision  # noqa: PLC0415
+
+    _references_loaded = True

@@ -50,6 +50,8 @@ class ProvisionerAssignment:
     """Fields the API sent that this version of the document does not describe."""
 
     def to_dict(self) -> dict[str, Any]:
+        if not _references_loaded:
+            _load_references()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         app_owners: dict[str, Any] | Unset = UNSET
@@ -86,13 +88,8 @@ class ProvisionerAssignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.app_owner_provisioner import AppOwnerProvisioner  # noqa: PLC0415
-        from ..models.entitlement_owner_provisioner import EntitlementOwnerProvisioner  # noqa: PLC0415
-        from ..models.expression_provisioner import ExpressionProvisioner  # noqa: PLC0415
-        from ..models.group_provisioner import GroupProvisioner  # noqa: PLC0415
-        from ..models.manager_provisioner import ManagerProvisioner  # noqa: PLC0415
-        from ..models.user_provisioner import UserProvisioner  # noqa: PLC0415
-
+        if not _references_loaded:
+            _load_references()
         # null means "not set" for every field of this API (protobuf JSON semantics)
         _app_owners = got_ if (got_ := src_dict.get("appOwners")) is not None else _ABSENT
         app_owners: AppOwnerProvisioner | Unset
@@ -163,3 +160,27 @@ class ProvisionerAssignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_references_loaded = False
+
+
+def _load_references() -> None:
+    """Import the models this one refers to, once. At the top of the module they could form
+    an import cycle; inside from_dict and to_dict they would cost an import on every call."""
+    global \
+        _references_loaded, \
+        AppOwnerProvisioner, \
+        EntitlementOwnerProvisioner, \
+        ExpressionProvisioner, \
+        GroupProvisioner, \
+        ManagerProvisioner, \
+        UserProvisioner
+    from ..models.app_owner_provisioner import AppOwnerProvisioner  # noqa: PLC0415
+    from ..models.entitlement_owner_provisioner import EntitlementOwnerProvisioner  # noqa: PLC0415
+    from ..models.expression_provisioner import ExpressionProvisioner  # noqa: PLC0415
+    from ..models.group_provisioner import GroupProvisioner  # noqa: PLC0415
+    from ..models.manager_provisioner import ManagerProvisioner  # noqa: PLC0415
+    from ..models.user_provisioner import UserProvisioner  # noqa: PLC0415
+
+    _references_loaded = True
