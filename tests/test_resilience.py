@@ -212,3 +212,30 @@ def test_async_pagination() -> None:
 
     with LoopbackServer(pages(7, 2)) as server:
         assert asyncio.run(run(server)) == list(range(7))
+
+
+def test_a_passing_token_endpoint_failure_is_retried_and_logged_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from .test_auth import CLIENT_ID, make_secret
+
+    answers = iter([Reply(503, {"error": "temporarily_unavailable"}, {"Retry-After": "0"})])
+
+    def handle(seen: Seen) -> Reply:
+        if seen.path == "/auth/v1/token":
+            return next(answers, Reply(body={"access_token": "the-access-token", "expires_in": 3600}))
+        return Reply(body=OWNER)
+
+    secret, _ = make_secret()
+    with LoopbackServer(handle) as server, caplog.at_level("INFO", logger="conductorone"):
+        c1 = ConductorOne(client_id=CLIENT_ID, client_secret=secret, server_url=server.url)
+        c1.app_entitlement_owners_v2.create_entitlement_owner(**POST_ARGS)  # safe: the API saw nothing yet
+    assert [s.path for s in server.seen] == [
+        "/auth/v1/token",
+        "/auth/v1/token",
+        "/api/v2/apps/a/entitlements/b/owners/entitlements/c/d/e",
+    ]
+    (record,) = caplog.records
+    assert "after token endpoint HTTP 503" in record.getMessage()
+    for text in (record.getMessage(), caplog.text):
+        assert "the-access-token" not in text and secret.rsplit(":", 1)[1] not in text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import logging
 import random
 import threading
 import time
@@ -20,11 +21,13 @@ from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    AuthenticationError,
     PaginationError,
     status_error,
 )
 
 T = TypeVar("T")
+logger = logging.getLogger("conductorone")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
@@ -80,6 +83,18 @@ def backoff(retries_done: int, response: httpx.Response | None) -> float:
             return float(asked)
     delay = min(INITIAL_RETRY_DELAY * 2.0**retries_done, MAX_RETRY_DELAY)
     return delay * (1 - 0.25 * random.random())
+
+
+def _logged(request: httpx.Request, attempt: int, retries: int, reason: str, delay: float) -> float:
+    logger.info(
+        "retrying %s in %.2f s (retry %d of %d) after %s",
+        _where(request),
+        delay,
+        attempt + 1,
+        retries,
+        reason,
+    )
+    return delay
 
 
 def _where(request: httpx.Request) -> str:
@@ -162,6 +177,35 @@ class BaseClient:
     def _timeout(self, timeout: float | None) -> float | None:
         return self.timeout if timeout is None else timeout
 
+    @staticmethod
+    def _retry_or_raise(
+        request: httpx.Request,
+        attempt: int,
+        retries: int,
+        idempotent: bool,
+        *,
+        response: httpx.Response | None = None,
+        error: Exception | None = None,
+    ) -> float:
+        """Seconds to wait before the next attempt; or raise the error this failure is."""
+        if response is not None:
+            if attempt < retries and is_retryable(idempotent=idempotent, response=response):
+                return _logged(
+                    request, attempt, retries, f"HTTP {response.status_code}", backoff(attempt, response)
+                )
+            raise status_error(response)
+        if isinstance(error, AuthenticationError):
+            # The token endpoint failed before the API saw the request: retrying is safe, and
+            # worth it when the failure is one that passes (429, 5xx).
+            if attempt < retries and (error.status_code == 429 or error.status_code >= 500):
+                reason = f"token endpoint HTTP {error.status_code}"
+                return _logged(request, attempt, retries, reason, backoff(attempt, error.response))
+            raise error
+        assert isinstance(error, httpx.TransportError)
+        if attempt < retries and is_retryable(idempotent=idempotent, error=error):
+            return _logged(request, attempt, retries, type(error).__name__, backoff(attempt, None))
+        raise _connection_error(error, request) from error
+
 
 class SyncAPIClient(BaseClient):
     def __init__(
@@ -210,19 +254,16 @@ class SyncAPIClient(BaseClient):
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
-            response: httpx.Response | None = None
             try:
                 response = http.send(request)
-            except httpx.TransportError as error:
-                if attempt >= retries or not is_retryable(idempotent=idempotent, error=error):
-                    raise _connection_error(error, request) from error
+            except (httpx.TransportError, AuthenticationError) as error:
+                delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
                 if response.is_success:
                     return parse_body(response, parse)
-                if attempt >= retries or not is_retryable(idempotent=idempotent, response=response):
-                    raise status_error(response)
+                delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
                 response.close()
-            self._sleep(backoff(attempt, response))
+            self._sleep(delay)
             attempt += 1
 
     def paginate(
@@ -295,19 +336,16 @@ class AsyncAPIClient(BaseClient):
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
-            response: httpx.Response | None = None
             try:
                 response = await http.send(request)
-            except httpx.TransportError as error:
-                if attempt >= retries or not is_retryable(idempotent=idempotent, error=error):
-                    raise _connection_error(error, request) from error
+            except (httpx.TransportError, AuthenticationError) as error:
+                delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
                 if response.is_success:
                     return parse_body(response, parse)
-                if attempt >= retries or not is_retryable(idempotent=idempotent, response=response):
-                    raise status_error(response)
+                delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
                 await response.aclose()
-            await self._sleep(backoff(attempt, response))
+            await self._sleep(delay)
             attempt += 1
 
     async def paginate(
