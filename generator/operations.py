@@ -264,5 +264,4 @@ def template_globals(collections: dict[Any, EndpointCollection], field_prefix: s
         "operation_groups": list(groups.values()),
         "group_of": lambda collection: groups[str(collection.tag)],
         "operation_of": lambda endpoint: operation_view(endpoint, field_prefix),
-        "call_options": CALL_OPTIONS,
     }
