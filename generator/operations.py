@@ -260,8 +260,13 @@ def group_view(tag: str, collection: EndpointCollection, field_prefix: str) -> G
 def template_globals(collections: dict[Any, EndpointCollection], field_prefix: str) -> dict[str, Any]:
     """Functions and data our templates call (registered on openapi-python-client's environment)."""
     groups = {str(tag): group_view(str(tag), c, field_prefix) for tag, c in sorted(collections.items())}
+    views = {  # each endpoint's view, computed once for its module and its group's class
+        id(endpoint): view
+        for tag, collection in collections.items()
+        for endpoint, view in zip(collection.endpoints, groups[str(tag)].operations, strict=True)
+    }
     return {
         "operation_groups": list(groups.values()),
         "group_of": lambda collection: groups[str(collection.tag)],
-        "operation_of": lambda endpoint: operation_view(endpoint, field_prefix),
+        "operation_of": lambda endpoint: views[id(endpoint)],
     }
