@@ -21,7 +21,7 @@ from conductorone._auth import ClientCredentialsAuth, sign_assertion
 from conductorone._credentials import ClientId, ClientSecret
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.test_auth import make_secret
+from tests.keys import make_secret
 
 CLIENT_ID = "bench@acme.conductor.one/pcc"
 

@@ -7,7 +7,6 @@ issues short-lived tokens; the API side checks the bearer token.
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 import time
@@ -27,34 +26,11 @@ from conductorone._auth import (
 )
 from conductorone._credentials import ClientId, ClientSecret
 from conductorone._exceptions import AuthenticationError, CredentialsError
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-CLIENT_ID = "clever-fox-12345@127.0.0.1/pcc"
+from .keys import CLIENT_ID, b64, make_secret, unb64
+
 OIDC_TOKEN = "eyJ.ci-issued.oidc"
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def make_secret(jwk_overrides: dict[str, Any] | None = None) -> tuple[str, Ed25519PublicKey]:
-    private = Ed25519PrivateKey.generate()
-    d = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    x = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    jwk: dict[str, Any] = {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "d": _b64(d),
-        "x": _b64(x),
-        **(jwk_overrides or {}),
-    }
-    jwk = {k: v for k, v in jwk.items() if v is not None}
-    return "secret-token:conductorone.com:v1:" + _b64(json.dumps(jwk).encode()), private.public_key()
 
 
 class TokenServer:
@@ -147,10 +123,10 @@ class TokenServer:
         assert form["client_assertion_type"] == ASSERTION_TYPE
         header_b64, claims_b64, signature_b64 = form["client_assertion"].split(".")
         self.public_key.verify(
-            _unb64(signature_b64), f"{header_b64}.{claims_b64}".encode()
+            unb64(signature_b64), f"{header_b64}.{claims_b64}".encode()
         )  # raises if forged
-        header, claims = json.loads(_unb64(header_b64)), json.loads(_unb64(claims_b64))
-        assert header["alg"] == "EdDSA" and len(_unb64(header["nonce"])) == 16, header
+        header, claims = json.loads(unb64(header_b64)), json.loads(unb64(claims_b64))
+        assert header["alg"] == "EdDSA" and len(unb64(header["nonce"])) == 16, header
         now = time.time()
         assert claims["iss"] == claims["sub"] == CLIENT_ID
         assert claims["aud"] == "127.0.0.1"  # the token host, without the port
@@ -305,8 +281,8 @@ def test_static_bearer_token(server: TokenServer) -> None:
         ("secret-token:example.com:v1:abc", "must start with 'secret-token:conductorone.com:'"),
         ("secret-token:conductorone.com:v2:abc", "unsupported version"),
         ("secret-token:conductorone.com:v1:a+b/c=", "not unpadded base64url"),
-        ("secret-token:conductorone.com:v1:" + _b64(b"not json"), "not JSON"),
-        ("secret-token:conductorone.com:v1:" + _b64(b'{"kty": "RSA", "n": "x"}'), "expected an Ed25519 key"),
+        ("secret-token:conductorone.com:v1:" + b64(b"not json"), "not JSON"),
+        ("secret-token:conductorone.com:v1:" + b64(b'{"kty": "RSA", "n": "x"}'), "expected an Ed25519 key"),
         (make_secret({"d": None})[0], "only a public key"),
         (make_secret({"crv": "X25519"})[0], "expected an Ed25519 key"),
     ],

@@ -28,8 +28,8 @@ from conductorone import (
 from conductorone_api.api import GROUPS
 from conductorone_api.models import CreateAppEntitlementEntitlementOwnerRequest, GetEntitlementOwnerResponse
 
+from .keys import CLIENT_ID, make_secret
 from .loopback import LoopbackServer, Reply, Seen
-from .test_auth import CLIENT_ID, make_secret
 
 ENV_NAMES = (
     "CONDUCTORONE_ACCESS_TOKEN",

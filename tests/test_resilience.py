@@ -20,6 +20,7 @@ from conductorone import (
 )
 from conductorone._base_client import MAX_RETRY_DELAY, backoff
 
+from .keys import CLIENT_ID, make_secret
 from .loopback import RESET, LoopbackServer, Reply, Seen
 from .test_client import GET_ARGS, OWNER
 
@@ -217,8 +218,6 @@ def test_async_pagination() -> None:
 def test_a_passing_token_endpoint_failure_is_retried_and_logged_without_secrets(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from .test_auth import CLIENT_ID, make_secret
-
     answers = iter([Reply(503, {"error": "temporarily_unavailable"}, {"Retry-After": "0"})])
 
     def handle(seen: Seen) -> Reply:
