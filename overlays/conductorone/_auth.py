@@ -15,6 +15,7 @@ import base64
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -78,7 +79,11 @@ class OAuthTokenAuth(httpx.Auth):
         self._clock = clock
         self._token: _CachedToken | None = None
         self._thread_lock = threading.Lock()
-        self._async_locks: dict[int, asyncio.Lock] = {}
+        # One asyncio lock per event loop, forgotten with the loop (a lock belongs to one loop).
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._async_locks_guard = threading.Lock()
 
     def _token_form(self) -> dict[str, str]:
         raise NotImplementedError
@@ -194,15 +199,14 @@ class OAuthTokenAuth(httpx.Auth):
         yield self._authorized(request, fresh)
 
     def _async_lock(self) -> asyncio.Lock:
-        """One asyncio lock per event loop (a lock is bound to the loop that first waits on it)."""
+        """This event loop's lock: token requests are deduplicated among its tasks."""
         import asyncio  # only async users pay for importing it, and they have already
 
-        loop_id = id(asyncio.get_running_loop())
-        with self._thread_lock:
-            lock = self._async_locks.get(loop_id)
+        loop = asyncio.get_running_loop()
+        with self._async_locks_guard:  # not _thread_lock: a sync caller holds that during a token request
+            lock = self._async_locks.get(loop)
             if lock is None:
-                self._async_locks = {loop_id: asyncio.Lock()}  # drop locks of finished loops
-                lock = self._async_locks[loop_id]
+                lock = self._async_locks[loop] = asyncio.Lock()
             return lock
 
 
