@@ -10,6 +10,7 @@ import contextlib
 import email.utils
 import logging
 import random
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -25,8 +26,14 @@ from ._exceptions import (
     PaginationError,
     status_error,
 )
+from ._settings import Settings
+from ._version import __version__
 
 T = TypeVar("T")
+USER_AGENT = (
+    f"conductorone-api-client/{__version__} "
+    f"python/{sys.version_info.major}.{sys.version_info.minor} httpx/{httpx.__version__}"
+)
 logger = logging.getLogger("conductorone")
 
 DEFAULT_TIMEOUT = 60.0
@@ -163,13 +170,26 @@ class _Pager:
 
 
 class BaseClient:
-    """What the sync and async clients share: settings and request building."""
+    """What the sync and async clients share: settings, and how their httpx client is set up."""
 
-    def __init__(self, *, max_retries: int, timeout: float | None) -> None:
+    def __init__(self, settings: Settings, *, max_retries: int, timeout: float | None) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        self.server_url = settings.server_url
         self.max_retries = max_retries
         self.timeout = timeout
+        self._auth = settings.auth
+
+    def _configure(self, http: httpx.Client | httpx.AsyncClient, owned: bool) -> None:
+        # A client passed in keeps its transport, proxies, limits and headers; it gets the
+        # server and the credentials so that its lower-level use is authenticated too.
+        http.base_url = httpx.URL(self.server_url)
+        http.auth = self._auth
+        if owned:
+            http.headers["User-Agent"] = USER_AGENT
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(server_url={self.server_url!r}, auth={self._auth!r})"
 
     def _retries(self, max_retries: int | None) -> int:
         return self.max_retries if max_retries is None else max_retries
@@ -210,17 +230,16 @@ class BaseClient:
 class SyncAPIClient(BaseClient):
     def __init__(
         self,
-        configure: Callable[[httpx.Client, bool], None],
+        settings: Settings,
         http_client: httpx.Client | None,
         *,
         max_retries: int,
         timeout: float | None,
     ) -> None:
-        super().__init__(max_retries=max_retries, timeout=timeout)
-        self._configure = configure
+        super().__init__(settings, max_retries=max_retries, timeout=timeout)
         self._owns_http = http_client is None
         if http_client is not None:
-            configure(http_client, False)
+            self._configure(http_client, False)
         self._http = http_client
         self._http_lock = threading.Lock()
         self._sleep: Callable[[float], None] = time.sleep
@@ -297,17 +316,16 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     def __init__(
         self,
-        configure: Callable[[httpx.AsyncClient, bool], None],
+        settings: Settings,
         http_client: httpx.AsyncClient | None,
         *,
         max_retries: int,
         timeout: float | None,
     ) -> None:
-        super().__init__(max_retries=max_retries, timeout=timeout)
-        self._configure = configure
+        super().__init__(settings, max_retries=max_retries, timeout=timeout)
         self._owns_http = http_client is None
         if http_client is not None:
-            configure(http_client, False)
+            self._configure(http_client, False)
         self._http = http_client
         import asyncio  # here, not at the top: sync users need not import it
 

@@ -6,30 +6,13 @@ Each is a base client (retries, errors, pagination) plus the generated operation
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from types import TracebackType
 
 import httpx
 from conductorone_api.api import AsyncResources, Resources
 
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
-from ._settings import Settings, resolve
-from ._version import __version__
-
-USER_AGENT = f"conductorone-api-client/{__version__} python/{sys.version_info.major}.{sys.version_info.minor} httpx/{httpx.__version__}"
-
-
-def _configurer(settings: Settings) -> Callable[[httpx.Client | httpx.AsyncClient, bool], None]:
-    def configure(http: httpx.Client | httpx.AsyncClient, owned: bool) -> None:
-        # A client passed in keeps its transport, proxies, limits and headers; it gets the
-        # server and the credentials so that its lower-level use is authenticated too.
-        http.base_url = httpx.URL(settings.server_url)
-        http.auth = settings.auth
-        if owned:
-            http.headers["User-Agent"] = USER_AGENT
-
-    return configure
+from ._settings import resolve
 
 
 class ConductorOne(SyncAPIClient, Resources):
@@ -72,9 +55,7 @@ class ConductorOne(SyncAPIClient, Resources):
             server_url=server_url,
             tenant=tenant,
         )
-        super().__init__(_configurer(settings), http_client, max_retries=max_retries, timeout=timeout)
-        self.server_url = settings.server_url
-        self._auth = settings.auth
+        super().__init__(settings, http_client, max_retries=max_retries, timeout=timeout)
 
     def __enter__(self) -> ConductorOne:
         return self
@@ -86,9 +67,6 @@ class ConductorOne(SyncAPIClient, Resources):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"ConductorOne(server_url={self.server_url!r}, auth={self._auth!r})"
 
 
 class AsyncConductorOne(AsyncAPIClient, AsyncResources):
@@ -115,9 +93,7 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
             server_url=server_url,
             tenant=tenant,
         )
-        super().__init__(_configurer(settings), http_client, max_retries=max_retries, timeout=timeout)
-        self.server_url = settings.server_url
-        self._auth = settings.auth
+        super().__init__(settings, http_client, max_retries=max_retries, timeout=timeout)
 
     async def __aenter__(self) -> AsyncConductorOne:
         return self
@@ -129,6 +105,3 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return f"AsyncConductorOne(server_url={self.server_url!r}, auth={self._auth!r})"
