@@ -26,6 +26,7 @@ import attrs
 from packaging.version import InvalidVersion, Version
 
 from . import diff
+from .atomic import write_atomically
 from .errors import BuildError
 from .loader import Document, load_openapi
 
@@ -35,18 +36,6 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 RELEASE_RECORD = ROOT / "spec" / "release.json"
 _VERSION_LINE = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
 CHANGELOG_TITLE = "# Changelog"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename: readers see the old or the new file, never half."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def sha256(path: Path) -> str:

@@ -19,9 +19,9 @@ import httpx
 
 from . import build as build_module
 from . import diff
+from .atomic import write_atomically
 from .errors import BuildError
 from .loader import load_openapi
-from .release import write_atomically
 
 SOURCE_RECORD_SUFFIX = ".source.json"
 
@@ -88,7 +88,7 @@ def vendor(
         "date": day,
         "sha256": hashlib.sha256(content).hexdigest(),
     }
-    _write_bytes(spec, content)
+    write_atomically(spec, content)
     try:
         inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays)
         build_module.build(inputs, out)  # atomic: on failure out is untouched
@@ -97,19 +97,8 @@ def vendor(
         if previous_spec is None:
             spec.unlink(missing_ok=True)
         else:
-            _write_bytes(spec, previous_spec)
+            write_atomically(spec, previous_spec)
         if previous_record is not None:
             write_atomically(record, previous_record)
         raise
     return diff.compare(old_doc, new_doc) if old_doc is not None else []
-
-
-def _write_bytes(path: Path, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with open(handle, "wb") as out:
-            out.write(content)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,4 +1,9 @@
-"""A scripted HTTP server on 127.0.0.1 for tests: each request is answered by a function.
+"""Servers on 127.0.0.1 for tests.
+
+``LoopbackServer``: a scripted HTTP server, each request answered by a function.
+``server_process``: a server program (Prism, pypiserver) run on a free port, stopped after.
+
+For ``LoopbackServer``:
 
 The function receives the request and returns a :class:`Reply`, or one of the faults:
 ``RESET`` (close the connection without answering) or a reply with ``delay`` seconds.
@@ -10,9 +15,11 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -102,3 +109,31 @@ class LoopbackServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self._thread.join(timeout=5)
+
+
+@contextmanager
+def server_process(command: Callable[[int], list[str]], name: str, timeout: float = 120) -> Iterator[str]:
+    """Run ``command(port)`` on a free loopback port; yield its URL once it listens; stop it (bounded)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    process = subprocess.Popen(command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode} before listening")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} did not listen within {timeout} s")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -14,63 +14,41 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import ROOT, UpstreamBuild
+from .loopback import server_process
 
 PRISM = ROOT / "tools" / "node_modules" / ".bin" / "prism"
 VENDORED_SPEC = ROOT / "spec" / "conductorone.openapi.yaml"
 NULL_EXAMPLES = 20  # per operation: 6,240 bodies for the 2026-02 document
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def prism(spec: Path, timeout: float = 120) -> Iterator[str]:
+def prism(spec: Path) -> AbstractContextManager[str]:
     """Prism's mock server for ``spec`` on loopback; stopped (and waited for) on exit."""
     if not PRISM.exists():
         raise FileNotFoundError(f"{PRISM} missing: run scripts/bootstrap (it installs tools/package.json)")
-    port = _free_port()
-    log = open(os.devnull, "wb")  # noqa: SIM115 - closed below, after the process
-    process = subprocess.Popen(
-        [str(PRISM), "mock", "--host", "127.0.0.1", "--port", str(port), "--errors", "false", str(spec)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    return server_process(
+        lambda port: [
+            str(PRISM),
+            "mock",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--errors",
+            "false",
+            str(spec),
+        ],
+        "prism",
     )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"prism exited with {process.returncode} before listening")
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"prism did not listen within {timeout} s")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def _driver(module: str, package_root: Path, *args: str, timeout: float = 600) -> dict[str, Any]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from packaging.version import Version
 from generator.release import next_version
 
 from .conftest import ROOT
+from .loopback import server_process
 
 COPY_IGNORE = shutil.ignore_patterns(
     ".git",
@@ -153,28 +152,16 @@ def package_index(tmp_path: Path) -> Iterator[str]:
     htpasswd.save()
     packages = tmp_path / "packages"
     packages.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port),
-         "--passwords", str(tmp_path / "htpasswd"), "--authenticate", "update", "--server", "wsgiref",
-         str(packages)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert server.poll() is None and time.monotonic() < deadline, "pypiserver did not start"
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with server_process(
+        lambda port: [
+            sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port),
+            "--passwords", str(tmp_path / "htpasswd"), "--authenticate", "update", "--server", "wsgiref",
+            str(packages),
+        ],
+        "pypiserver",
+        timeout=60,
+    ) as url:  # fmt: skip
+        yield url
 
 
 def _publish(project: Path, url: str, password: str) -> subprocess.CompletedProcess[str]:
