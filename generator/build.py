@@ -11,10 +11,10 @@ from pathlib import Path
 
 import attrs
 
-from . import codegen
+from . import codegen, verify
 from .codegen import Counts
-from .errors import IncompleteBuild
-from .loader import load_openapi
+from .errors import BuildError, DocumentError, IncompleteBuild, VerificationFailed
+from .loader import json_pointer, load_openapi
 from .overlay import apply_overlay_file, overlay_paths
 from .passes import normalise
 
@@ -37,17 +37,62 @@ class BuildInputs:
         return cls(spec=spec or DEFAULT_SPEC, overlays=overlays)
 
 
-def render(inputs: BuildInputs, out_dir: Path) -> Counts:
-    """Write the generated tree for ``inputs`` into ``out_dir``, which must not exist yet."""
+def render(
+    inputs: BuildInputs, out_dir: Path, *, verify_models: bool = True, thorough: bool = False
+) -> Counts:
+    """Write the generated tree for ``inputs`` into ``out_dir``, which must not exist yet.
+
+    With ``verify_models`` the generated models are checked on instances of the original
+    schemas (``generator/verify``); a failure raises :class:`BuildError`.
+    """
     doc = load_openapi(inputs.spec)
     for overlay in inputs.overlays:
         apply_overlay_file(doc, overlay)
-    normalise(doc)
-    out_dir.mkdir(parents=True)
-    return codegen.generate(doc, out_dir / codegen.PACKAGE_NAME, document_source=inputs.spec)
+    original_json = json.dumps(doc)  # the document as written (after our overlays), for verify
+    session = (
+        verify.Session(json.loads(original_json), original_json, thorough=thorough) if verify_models else None
+    )
+    try:
+        try:
+            normalise(doc)
+        except DocumentError as err:
+            raise BuildError(f"{inputs.spec}: at {json_pointer(err.pointer)}: {err.problem}") from None
+        out_dir.mkdir(parents=True)
+        generated = codegen.generate(doc, out_dir / codegen.PACKAGE_NAME, document_source=inputs.spec)
+        if session is None:
+            return generated.counts
+        checks = verify.targets(session.original, doc, generated.operations, codegen.class_name)
+        result = session.finish(out_dir, checks)
+    finally:
+        if session is not None:
+            session.close()
+    counts = attrs.evolve(
+        generated.counts,
+        models_verified=result.models_verified,
+        instances_checked=result.instances_checked,
+        instances_discarded=result.instances_discarded,
+        verification_failures=len(result.failures),
+        verification_unsupported=list(result.unsupported),
+    )
+    if result.failures:
+        shown = "\n  ".join(result.failures[:10])
+        more = f"\n  ... and {len(result.failures) - 10} more" if len(result.failures) > 10 else ""
+        raise VerificationFailed(
+            f"{inputs.spec}: {len(result.failures)} generated model(s) do not read valid data "
+            f"(--no-verify skips this check):\n  {shown}{more}",
+            counts,
+        )
+    return counts
 
 
-def build(inputs: BuildInputs, out_dir: Path = DEFAULT_OUT, *, allow_incomplete: bool = False) -> Counts:
+def build(
+    inputs: BuildInputs,
+    out_dir: Path = DEFAULT_OUT,
+    *,
+    allow_incomplete: bool = False,
+    verify_models: bool = True,
+    thorough: bool = False,
+) -> Counts:
     """Regenerate ``out_dir``; on any failure the previous ``out_dir`` is left as it was.
 
     An incomplete result (see :meth:`Counts.shortfalls`) is a failure unless allowed.
@@ -57,7 +102,7 @@ def build(inputs: BuildInputs, out_dir: Path = DEFAULT_OUT, *, allow_incomplete:
     # Stage beside the target so the final renames stay on one filesystem.
     staging = Path(tempfile.mkdtemp(prefix=f".build-{out_dir.name}-", dir=out_dir.parent))
     try:
-        counts = render(inputs, staging / "out")
+        counts = render(inputs, staging / "out", verify_models=verify_models, thorough=thorough)
         if counts.shortfalls() and not allow_incomplete:
             raise IncompleteBuild(
                 f"{inputs.spec}: incomplete client: {', '.join(counts.shortfalls())}", counts
@@ -85,7 +130,7 @@ def differences(inputs: BuildInputs, out_dir: Path = DEFAULT_OUT) -> list[str]:
     """Files under ``out_dir`` that differ from what ``build`` would write now (relative paths)."""
     with tempfile.TemporaryDirectory(prefix="conductorone-check-") as scratch:
         fresh = Path(scratch) / "out"
-        render(inputs, fresh)
+        render(inputs, fresh, verify_models=False)
         return _compare_trees(fresh, out_dir)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import build as build_module
 from . import diff, publish, release, vendor
 from .codegen import Counts
-from .errors import BuildError, IncompleteBuild
+from .errors import BuildError, IncompleteBuild, VerificationFailed
 from .loader import load_openapi
 
 
@@ -28,6 +28,19 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--no-overlays", action="store_true", help="apply no overlays")
         command.add_argument("--out", type=Path, help="output directory (default: generated/)")
 
+    def add_verify_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--no-verify",
+            action="store_true",
+            help="skip checking the generated models on instances of the document's schemas",
+        )
+        command.add_argument(
+            "--verify",
+            choices=("fast", "thorough"),
+            default="fast",
+            help="thorough adds adversarial instances from hypothesis-jsonschema (much slower)",
+        )
+
     build = commands.add_parser("build", help="generate the client package from the OpenAPI document")
     add_inputs(build)
     build.add_argument("--report", type=Path, metavar="FILE", help="write what was generated as JSON")
@@ -36,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the output even if an operation was dropped, a response left untyped or a schema failed",
     )
+    add_verify_options(build)
 
     check = commands.add_parser(
         "check", help="fail, naming the files, if the output is not what build would write"
@@ -89,16 +103,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = build_module.BuildInputs.from_options(args.spec, args.overlays, not args.no_overlays)
         out = args.out or build_module.DEFAULT_OUT
         if args.command == "build":
-            return _build(inputs, out, args.report, args.allow_incomplete)
+            return _build(inputs, out, args.report, args.allow_incomplete, _verify_mode(args))
         return _check(inputs, out)
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 
 
-def _build(inputs: build_module.BuildInputs, out: Path, report: Path | None, allow_incomplete: bool) -> int:
+def _verify_mode(args: argparse.Namespace) -> str | None:
+    """None (no verification), "fast" or "thorough"."""
+    return None if args.no_verify else str(args.verify)
+
+
+def _build(
+    inputs: build_module.BuildInputs,
+    out: Path,
+    report: Path | None,
+    allow_incomplete: bool,
+    verify: str | None,
+) -> int:
     try:
-        counts = build_module.build(inputs, out, allow_incomplete=allow_incomplete)
+        counts = build_module.build(
+            inputs,
+            out,
+            allow_incomplete=allow_incomplete,
+            verify_models=verify is not None,
+            thorough=verify == "thorough",
+        )
+    except VerificationFailed as err:
+        assert isinstance(err.counts, Counts)
+        if report:
+            build_module.write_report(err.counts, report)
+        print(f"error: {err}\n({out} left unchanged)", file=sys.stderr)
+        return 1
     except IncompleteBuild as err:
         assert isinstance(err.counts, Counts)
         if report:
@@ -111,9 +148,16 @@ def _build(inputs: build_module.BuildInputs, out: Path, report: Path | None, all
         build_module.write_report(counts, report)
     for warning in counts.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for schema in counts.verification_unsupported:
+        print(f"warning: no instances could be drawn to verify {schema}", file=sys.stderr)
+    verified = (
+        f"; verified {counts.models_verified} models on {counts.instances_checked} instances"
+        if counts.instances_checked
+        else ""
+    )
     print(
         f"generated {counts.operations_generated}/{counts.operations} operations and "
-        f"{counts.schemas - counts.schemas_failed}/{counts.schemas} schemas into {out}"
+        f"{counts.schemas - counts.schemas_failed}/{counts.schemas} schemas into {out}{verified}"
     )
     return 0
 

@@ -8,6 +8,7 @@ data for the report rather than as console text.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import subprocess
@@ -22,11 +23,13 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import AnyProperty
 from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.strings import ClassName
 
 from .errors import BuildError
 from .loader import Document
-from .operations import template_globals
+from .operations import GroupView, template_globals
 from .passes.schemas import component_schemas, deref, operations
+from .verify import OperationModels
 
 GENERATOR_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = GENERATOR_DIR / "templates"
@@ -48,6 +51,12 @@ class Counts:
     schemas: int
     schemas_failed: int
     warnings: list[str]
+    # Filled in by the verification step (generator/verify), zero when it did not run.
+    models_verified: int = 0
+    instances_checked: int = 0
+    instances_discarded: int = 0
+    verification_failures: int = 0
+    verification_unsupported: list[str] = attrs.field(factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -62,7 +71,13 @@ class Counts:
         return [f"{number} {what}" for number, what in found if number]
 
 
-def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Counts:
+@attrs.frozen
+class Generated:
+    counts: Counts
+    operations: list[OperationModels]  # what the verification step checks
+
+
+def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Generated:
     """Write the formatted package for ``doc`` into ``package_dir`` (which must not exist)."""
     config = Config.from_sources(
         ConfigFile.load_from_path(CONFIG_FILE),
@@ -82,7 +97,29 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Coun
         errors = list(project.build())
     _format(package_dir)
     _stamp(package_dir)
-    return _count(doc, data, errors)
+    groups: list[GroupView] = project.env.globals["operation_groups"]  # type: ignore[assignment]
+    models = [
+        OperationModels(
+            path=op.path,
+            method=op.http_method.lower(),
+            module=f"{PACKAGE_NAME}.api.{group.name}.{op.module}",
+            response_status=op.response_status,
+            body_class=op.body_class,
+        )
+        for group in groups
+        for op in group.operations
+    ]
+    return Generated(_count(doc, data, errors), models)
+
+
+@functools.cache
+def _field_prefix() -> str:
+    return ConfigFile.load_from_path(CONFIG_FILE).field_prefix
+
+
+def class_name(title: str) -> str:
+    """The class openapi-python-client makes of a schema ``title`` (set by the model-name pass)."""
+    return str(ClassName(title, _field_prefix()))
 
 
 def _format(package_dir: Path) -> None:

@@ -96,6 +96,9 @@ class OperationView:
     summary: str
     description: str
     http_path: str  # for docstrings
+    path: str  # the path template as the document writes it
+    response_status: str | None  # the 2xx status whose body parse_response reads
+    body_class: str | None  # the request body's model class, if it has one
     path_literal: str  # the path template as a Python literal
     idempotent: bool
     pagination: Pagination | None
@@ -228,6 +231,9 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
         summary=doc(endpoint.summary),
         description=doc(endpoint.description),
         http_path=doc(path),
+        path=path,
+        response_status=text(successes[0].status_code.pattern) if response_class and successes else None,
+        body_class=body_prop.class_info.name if isinstance(body_prop, ModelProperty) else None,
         path_literal=repr(path),
         idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
         pagination=pagination,

@@ -45,8 +45,18 @@ def test_report_counts_the_vendored_document(tmp_path: Path) -> None:
         "schemas": report["schemas"],
         "schemas_failed": 0,
         "warnings": [],
+        "models_verified": report["models_verified"],
+        "instances_checked": report["instances_checked"],
+        "instances_discarded": 0,
+        "verification_failures": 0,
+        "verification_unsupported": [],
     }
     assert report["schemas"] > 10
+    # every model a body reaches was read and written back: 2 instances each, at least
+    assert (
+        report["models_verified"] >= report["schemas"]
+        and report["instances_checked"] >= 2 * report["schemas"]
+    )
 
 
 def test_check_passes_on_the_committed_output() -> None:

@@ -5,7 +5,8 @@
   AsyncConductorOne (tests/contract/calls.py). The mock validates every request; every
   response it makes up must parse into the declared model.
 - Null tolerance: hypothesis bodies with random nulls, omissions and unknown fields for
-  every operation's response model (tests/contract/nulls.py).
+  every operation's response model (tests/contract/nulls.py). Our shape documents get the
+  same from the build's own verification (``--verify thorough`` in test_shapes.py).
 
 Both drivers run in a subprocess with the generated package under test first on the path.
 """
@@ -23,11 +24,13 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, UpstreamBuild
+from .conftest import ROOT, UpstreamBuild, run_generator
 from .loopback import server_process
 
 PRISM = ROOT / "tools" / "node_modules" / ".bin" / "prism"
 VENDORED_SPEC = ROOT / "spec" / "conductorone.openapi.yaml"
+DOCUMENTS = ROOT / "tests" / "documents"
+SHAPE_DOCUMENTS = ("shapes-3.0", "shapes-3.1")
 NULL_EXAMPLES = 20  # per operation: 6,240 bodies for the 2026-02 document
 
 
@@ -69,14 +72,22 @@ def _driver(module: str, package_root: Path, *args: str, timeout: float = 600) -
 
 
 @pytest.fixture(scope="module")
-def targets(upstream_build: Callable[[str], UpstreamBuild]) -> dict[str, tuple[Path, Path]]:
+def targets(
+    upstream_build: Callable[[str], UpstreamBuild], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[Path, Path]]:
     """name -> (raw document, directory holding the generated conductorone_api)."""
     spec, package, _report = upstream_build("2026-02")
-    return {"vendored": (VENDORED_SPEC, ROOT / "generated"), "2026-02": (spec, package.parent)}
+    found = {"vendored": (VENDORED_SPEC, ROOT / "generated"), "2026-02": (spec, package.parent)}
+    for name in SHAPE_DOCUMENTS:  # our own documents with every schema shape (test_shapes.py)
+        out = tmp_path_factory.mktemp(name) / "gen"
+        done = run_generator("build", "--spec", DOCUMENTS / f"{name}.yaml", "--out", out)
+        assert done.returncode == 0, done.stderr
+        found[name] = (DOCUMENTS / f"{name}.yaml", out)
+    return found
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["vendored", "2026-02"])
+@pytest.mark.parametrize("name", ["vendored", "2026-02", *SHAPE_DOCUMENTS])
 def test_every_operation_against_the_mock_server(targets: dict[str, tuple[Path, Path]], name: str) -> None:
     spec, package_root = targets[name]
     with prism(spec) as url:

@@ -2,7 +2,7 @@
 
 Each pass is a function that changes the document in place. They encode what is better done
 by rule than by listing paths, so the same build works on API versions not seen yet. Order
-matters: nullability is settled before names, since folding ``oneOf [X, null]`` can move a
+matters: nullability is settled before shapes (see ``shapes.py``'s table), and both before names, since folding ``oneOf [X, null]`` can move a
 schema's keywords.
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..loader import Document
-from . import model_names, nullability, operation_names, response_fields
+from . import model_names, nullability, operation_names, response_fields, shapes
 
 Pass = Callable[[Document], None]
 
 PASSES: tuple[tuple[str, Pass], ...] = (
     ("nullability", nullability.strip_null),
+    ("shapes", shapes.normalise_shapes),
     ("response-fields", response_fields.relax_required),
     ("model-names", model_names.assign),
     ("operation-names", operation_names.assign),

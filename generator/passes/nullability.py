@@ -20,7 +20,10 @@ from .schemas import all_schemas
 
 
 def _is_null_schema(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("const", 0) is None)
+    if not isinstance(schema, dict):
+        return False
+    # YAML reads a bare `null` as None: `type: null` is the null type either way
+    return ("type" in schema and schema["type"] in ("null", None)) or schema.get("const", 0) is None
 
 
 def strip_null(doc: Document) -> None:
@@ -28,8 +31,8 @@ def strip_null(doc: Document) -> None:
         if isinstance(schema.get("nullable"), bool):
             del schema["nullable"]
         kind = schema.get("type")
-        if isinstance(kind, list) and "null" in kind:
-            rest = [k for k in kind if k != "null"]
+        if isinstance(kind, list) and ("null" in kind or None in kind):  # YAML reads a bare null as None
+            rest = [k for k in kind if k not in ("null", None)]
             if len(rest) == 1:
                 schema["type"] = rest[0]
             elif rest:

@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import DocumentError
 from ..loader import Document, resolve_pointer
 
 Schema = dict[str, Any]
+Pointer = tuple[str | int, ...]
+
+# Deeper nesting than this is no real API's and would exhaust recursion in the generator.
+MAX_DEPTH = 48
 
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
@@ -36,6 +41,22 @@ def children(schema: Schema) -> Iterator[Schema]:
         value = schema.get(key)
         if isinstance(value, dict):
             yield value
+
+
+def located_children(schema: Schema) -> Iterator[tuple[Pointer, Schema]]:
+    """Like :func:`children`, with each child's path relative to ``schema``."""
+    for key in _SCHEMA_MAPS:
+        mapping = schema.get(key)
+        if isinstance(mapping, dict):
+            yield from (((key, name), value) for name, value in mapping.items() if isinstance(value, dict))
+    for key in _SCHEMA_LISTS:
+        members = schema.get(key)
+        if isinstance(members, list):
+            yield from (((key, i), member) for i, member in enumerate(members) if isinstance(member, dict))
+    for key in _SCHEMA_VALUES:
+        value = schema.get(key)
+        if isinstance(value, dict):
+            yield (key,), value
 
 
 def walk(schema: Schema) -> Iterator[Schema]:
@@ -107,6 +128,65 @@ def root_schemas(doc: Document) -> Iterator[Schema]:
             yield from _content_schemas(response)
             for header in ((response or {}).get("headers") or {}).values():
                 yield from _content_schemas(header)
+
+
+def located_roots(doc: Document) -> Iterator[tuple[Pointer, Schema]]:
+    """Every top-level schema with its JSON pointer (as a tuple of parts)."""
+    for name, schema in component_schemas(doc).items():
+        yield ("components", "schemas", name), schema
+    components = doc.get("components") or {}
+    for section in ("parameters", "headers", "requestBodies", "responses"):
+        for key, holder in (components.get(section) or {}).items():
+            yield from _located_content(("components", section, key), holder)
+    for path, item in (doc.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for index, parameter in enumerate(item.get("parameters") or []):
+            yield from _located_content(("paths", path, "parameters", index), parameter)
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            where: Pointer = ("paths", path, method)
+            for index, parameter in enumerate(operation.get("parameters") or []):
+                yield from _located_content((*where, "parameters", index), parameter)
+            yield from _located_content((*where, "requestBody"), operation.get("requestBody"))
+            for code, response in (operation.get("responses") or {}).items():
+                yield from _located_content((*where, "responses", code), response)
+                if isinstance(response, dict):
+                    for name, header in (response.get("headers") or {}).items():
+                        yield from _located_content((*where, "responses", code, "headers", name), header)
+
+
+def _located_content(where: Pointer, holder: Any) -> Iterator[tuple[Pointer, Schema]]:
+    if isinstance(holder, dict):
+        if isinstance(holder.get("schema"), dict):
+            yield (*where, "schema"), holder["schema"]
+        for media_type, media in (holder.get("content") or {}).items():
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                yield (*where, "content", media_type, "schema"), media["schema"]
+
+
+def located_schemas(doc: Document) -> list[tuple[Pointer, Schema]]:
+    """Every schema object with its pointer, parents before children (depth first).
+
+    Raises :class:`DocumentError` for nesting deeper than :data:`MAX_DEPTH` schemas.
+    """
+    found: list[tuple[Pointer, Schema]] = []
+    for root_pointer, root in located_roots(doc):
+        stack: list[tuple[Pointer, Schema, int]] = [(root_pointer, root, 0)]
+        while stack:
+            pointer, schema, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise DocumentError(pointer, f"schemas nested more than {MAX_DEPTH} levels deep")
+            found.append((pointer, schema))
+            stack.extend(
+                (
+                    ((*pointer, *relative), child, depth + 1)
+                    for relative, child in reversed(list(located_children(schema)))
+                )
+            )
+    return found
 
 
 def all_schemas(doc: Document) -> Iterator[Schema]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -285,9 +285,12 @@ class AppEntitlement:
         app_resource_id = got_ if (got_ := src_dict.get("appResourceId")) is not None else _ABSENT
         app_resource_type_id = got_ if (got_ := src_dict.get("appResourceTypeId")) is not None else _ABSENT
         certify_policy_id = got_ if (got_ := src_dict.get("certifyPolicyId")) is not None else _ABSENT
-        compliance_framework_value_ids = cast(
-            list[str], (got_ if (got_ := src_dict.get("complianceFrameworkValueIds")) is not None else _ABSENT)
+        _compliance_framework_value_ids = (
+            got_ if (got_ := src_dict.get("complianceFrameworkValueIds")) is not None else _ABSENT
         )
+        compliance_framework_value_ids: list[str] | Unset = UNSET
+        if _compliance_framework_value_ids is not UNSET:
+            compliance_framework_value_ids = [item_ for item_ in _compliance_framework_value_ids if item_ is not None]
 
         _created_at = got_ if (got_ := src_dict.get("createdAt")) is not None else _ABSENT
         created_at: datetime.datetime | Unset

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -50,9 +50,10 @@ class EntitlementOwnerProvisioner:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
         allow_reassignment = got_ if (got_ := src_dict.get("allowReassignment")) is not None else _ABSENT
-        fallback_user_ids = cast(
-            list[str], (got_ if (got_ := src_dict.get("fallbackUserIds")) is not None else _ABSENT)
-        )
+        _fallback_user_ids = got_ if (got_ := src_dict.get("fallbackUserIds")) is not None else _ABSENT
+        fallback_user_ids: list[str] | Unset = UNSET
+        if _fallback_user_ids is not UNSET:
+            fallback_user_ids = [item_ for item_ in _fallback_user_ids if item_ is not None]
 
         instance_ = cls(
             allow_reassignment=allow_reassignment,

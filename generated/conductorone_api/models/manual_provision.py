@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -73,7 +73,10 @@ class ManualProvision:
             assignee = ProvisionerAssignment.from_dict(_assignee)
 
         instructions = got_ if (got_ := src_dict.get("instructions")) is not None else _ABSENT
-        user_ids = cast(list[str], (got_ if (got_ := src_dict.get("userIds")) is not None else _ABSENT))
+        _user_ids = got_ if (got_ := src_dict.get("userIds")) is not None else _ABSENT
+        user_ids: list[str] | Unset = UNSET
+        if _user_ids is not UNSET:
+            user_ids = [item_ for item_ in _user_ids if item_ is not None]
 
         instance_ = cls(
             assignee=assignee,

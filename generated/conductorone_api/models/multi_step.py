@@ -57,6 +57,8 @@ class MultiStep:
         if _provision_steps is not UNSET:
             provision_steps = []
             for provision_steps_item_data in _provision_steps:
+                if provision_steps_item_data is None:
+                    continue
                 provision_steps_item = ProvisionPolicy.from_dict(provision_steps_item_data)
 
                 provision_steps.append(provision_steps_item)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,7 +40,10 @@ class SaveToVault:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         # null means "not set" for every field of this API (protobuf JSON semantics)
-        vault_ids = cast(list[str], (got_ if (got_ := src_dict.get("vaultIds")) is not None else _ABSENT))
+        _vault_ids = got_ if (got_ := src_dict.get("vaultIds")) is not None else _ABSENT
+        vault_ids: list[str] | Unset = UNSET
+        if _vault_ids is not UNSET:
+            vault_ids = [item_ for item_ in _vault_ids if item_ is not None]
 
         instance_ = cls(
             vault_ids=vault_ids,
