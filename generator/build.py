@@ -17,6 +17,7 @@ from .errors import BuildError, DocumentError, IncompleteBuild, VerificationFail
 from .loader import json_pointer, load_openapi
 from .overlay import apply_overlay_file, overlay_paths
 from .passes import normalise
+from .passes.schemas import operations
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "conductorone.openapi.yaml"
@@ -57,6 +58,15 @@ def render(
             normalise(doc)
         except DocumentError as err:
             raise BuildError(f"{inputs.spec}: at {json_pointer(err.pointer)}: {err.problem}") from None
+        if not any(operations(doc)):
+            applied = (
+                f" after the overlays ({', '.join(o.name for o in inputs.overlays)})"
+                if inputs.overlays
+                else ""
+            )
+            raise BuildError(
+                f"{inputs.spec}: no operations to generate{applied}; the previous client is kept"
+            )
         out_dir.mkdir(parents=True)
         generated = codegen.generate(doc, out_dir / codegen.PACKAGE_NAME, document_source=inputs.spec)
         if session is None:

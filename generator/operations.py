@@ -29,9 +29,18 @@ from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from .naming import pascal_case
+from .passes.schemas import operations as operations_of
 
 # Per-call options every generated method takes besides the operation's own parameters.
 CALL_OPTIONS = ("max_retries", "timeout")
+# Names the generated functions use besides their parameters (locals, module globals, the
+# resource method's ``self``/``operation``); a parameter spelled like one gets a trailing
+# underscore, so the document cannot shadow them (``?operation=<module ...>`` was sent once).
+RESERVED_PARAMETER_NAMES = frozenset(
+    {*CALL_OPTIONS, "self", "operation", "options", "params", "headers", "body", "client", "jsonable",
+     "path_segment", "build_options", "build_response", "parse_response", "httpx", "Any", "UNSET",
+     "Unset", "Response", "HTTP_METHOD", "PATH", "IDEMPOTENT", "annotations", "isinstance", "str"}
+)  # fmt: skip
 # HTTP methods whose repetition cannot double an effect (RFC 9110, section 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
 # ConductorOne serves reads as POST too (searches, listings with a filter body); an
@@ -130,7 +139,22 @@ def _annotation(prop: Property) -> str:
 
 def _python_name(prop: Property) -> str:
     name = str(prop.python_name)
-    return f"{name}_" if name in CALL_OPTIONS else name
+    while name in RESERVED_PARAMETER_NAMES:
+        name += "_"
+    return name
+
+
+def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
+    """Parameters whose Python names collided after renaming get a number (in order)."""
+    taken: set[str] = set()
+    unique = []
+    for parameter in parameters:
+        name, number = parameter.python_name, 2
+        while name in taken:
+            name, number = f"{parameter.python_name}{number}", number + 1
+        taken.add(name)
+        unique.append(attrs.evolve(parameter, python_name=name))
+    return unique
 
 
 def _parameter(prop: Property, location: str) -> Parameter:
@@ -195,13 +219,23 @@ def _model_imports(props: Sequence[PropertyProtocol]) -> set[str]:
     return found
 
 
-def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
-    """Everything the endpoint module and the resource method render for one operation."""
-    parameters = [
-        *(_parameter(p, "path") for p in endpoint.path_parameters),
-        *(_parameter(p, "query") for p in endpoint.query_parameters),
-        *(_parameter(p, "header") for p in endpoint.header_parameters),
-    ]
+def operation_view(endpoint: Endpoint, field_prefix: str, document_path: str | None = None) -> OperationView:
+    """Everything the endpoint module and the resource method render for one operation.
+
+    ``document_path`` is the path as the document writes it (openapi-python-client rewrites
+    the path's parameter names into Python names: ``{thingId}`` -> ``{thing_id}``).
+    """
+    parameters = _unique_names(
+        [
+            *(_parameter(p, "path") for p in endpoint.path_parameters),
+            *(_parameter(p, "query") for p in endpoint.query_parameters),
+            *(_parameter(p, "header") for p in endpoint.header_parameters),
+        ]
+    )
+    by_template_name = {
+        str(p.python_name): view.python_name
+        for p, view in zip(endpoint.path_parameters, parameters, strict=False)
+    }
     json_bodies = [b for b in endpoint.bodies if text(b.body_type) == "json"]
     body_prop = json_bodies[0].prop if json_bodies else None
     body = _parameter(body_prop, "body") if body_prop is not None else None
@@ -213,7 +247,8 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
     pagination = _pagination(endpoint, response_prop, body_prop)
     name = str(strings.PythonIdentifier(endpoint.name, field_prefix))
     method = endpoint.method.lower()
-    path = text(endpoint.path)
+    path = text(endpoint.path)  # with openapi-python-client's parameter names
+    original_path = document_path or path
     typed = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     typed += [body_prop] if body_prop is not None else []
     typed += [response_prop] if response_class is not None and response_prop is not None else []
@@ -221,7 +256,7 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
         module=name,
         method_name=_method_name(str(endpoint.name)),
         http_method=method.upper(),
-        path_parts=_path_parts(path, {text(p.name): _python_name(p) for p in endpoint.path_parameters}),
+        path_parts=_path_parts(path, by_template_name),
         parameters=tuple(parameters),
         body=body,
         response_annotation=(
@@ -230,11 +265,11 @@ def operation_view(endpoint: Endpoint, field_prefix: str) -> OperationView:
         response_class=response_class,
         summary=doc(endpoint.summary),
         description=doc(endpoint.description),
-        http_path=doc(path),
-        path=path,
+        http_path=doc(original_path),
+        path=original_path,
         response_status=text(successes[0].status_code.pattern) if response_class and successes else None,
         body_class=body_prop.class_info.name if isinstance(body_prop, ModelProperty) else None,
-        path_literal=repr(path),
+        path_literal=repr(original_path),
         idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
         pagination=pagination,
         imports=tuple(sorted(_model_imports(typed) | _pagination_imports(response_prop, pagination))),
@@ -253,8 +288,13 @@ def _pagination_imports(response: PropertyProtocol | None, pagination: Paginatio
     return _model_imports([_model_fields(response)[ITEMS_FIELD]])
 
 
-def group_view(tag: str, collection: EndpointCollection, field_prefix: str) -> GroupView:
-    operations = tuple(operation_view(endpoint, field_prefix) for endpoint in collection.endpoints)
+def group_view(
+    tag: str, collection: EndpointCollection, field_prefix: str, paths: dict[tuple[str, str], str]
+) -> GroupView:
+    operations = tuple(
+        operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))))
+        for endpoint in collection.endpoints
+    )
     imported = {line.rsplit(" import ", 1)[1] for op in operations for line in op.imports}
     base = pascal_case(tag)
     suffix = next((s for s in RESOURCE_SUFFIXES if f"{base}{s}" not in imported), RESOURCE_SUFFIXES[-1] + "_")
@@ -263,9 +303,25 @@ def group_view(tag: str, collection: EndpointCollection, field_prefix: str) -> G
     )
 
 
-def template_globals(collections: dict[Any, EndpointCollection], field_prefix: str) -> dict[str, Any]:
+def document_paths(doc: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(group, operationId) -> the path as the document writes it (after the naming pass)."""
+    return {
+        (str(operation["tags"][0]), str(operation["operationId"])): str(
+            operation.get("x-document-path", path)
+        )
+        for path, _method, operation in operations_of(doc)
+        if operation.get("tags") and operation.get("operationId")
+    }
+
+
+def template_globals(
+    collections: dict[Any, EndpointCollection], field_prefix: str, doc: dict[str, Any]
+) -> dict[str, Any]:
     """Functions and data our templates call (registered on openapi-python-client's environment)."""
-    groups = {str(tag): group_view(str(tag), c, field_prefix) for tag, c in sorted(collections.items())}
+    paths = document_paths(doc)
+    groups = {
+        str(tag): group_view(str(tag), c, field_prefix, paths) for tag, c in sorted(collections.items())
+    }
     views = {  # each endpoint's view, computed once for its module and its group's class
         id(endpoint): view
         for tag, collection in collections.items()

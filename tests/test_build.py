@@ -50,6 +50,7 @@ def test_report_counts_the_vendored_document(tmp_path: Path) -> None:
         "instances_discarded": 0,
         "verification_failures": 0,
         "verification_unsupported": [],
+        "unsupported": [],
     }
     assert report["schemas"] > 10
     # every model a body reaches was read and written back: 2 instances each, at least

@@ -94,9 +94,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def path_segment(value: Any) -> str:
-    """A path parameter, percent-encoded so it stays one path segment."""
-    return quote(str(jsonable(value)), safe="")
+def path_segment(value: Any, name: str) -> str:
+    """A path parameter, percent-encoded so it stays one path segment.
+
+    ``/`` and ``%`` are encoded; ``.``, ``..`` and the empty string are refused: URL
+    normalisation (httpx's, a proxy's, the server's) would remove or merge the segment, so
+    ``DELETE /apps/{app_id}/grants/{grant_id}`` with ``grant_id=".."`` would delete the app.
+    """
+    text = str(jsonable(value))
+    if text in ("", ".", ".."):
+        raise ValueError(f"path parameter {name}={text!r} would not stay one path segment")
+    return quote(text, safe="")
 
 
 __all__ = [

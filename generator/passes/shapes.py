@@ -31,6 +31,13 @@ property schema ``false``              the property is removed (it can never be 
 ``enum: []``, ``enum`` of mixed types  the enum is dropped; the type stays (inferred for
                                        one JSON type, else ``Any``)
 ``null`` in an ``enum``                removed (null means absent)
+enum values whose member names         members named by ``x-enum-varnames``: the first keeps
+collide (``asc``/``ASC``, ``a b``/     its name, the next get ``_2``, ``_3`` (openapi-python-
+``a-b``)                               client would fail, or silently drop one)
+an enum value with a control           the enum is dropped (plain ``str``): the generator
+character (newline, tab, ...)          cannot write such a value exactly
+property name with a control           build error
+character
 ``const``                              the value's JSON type (the API checks the value;
                                        the client neither narrows nor rewrites it)
 ``default``                            removed: the server applies its own defaults, and a
@@ -50,13 +57,19 @@ any other string ``format``            ``str`` (``duration``, ``int64``/``uint64
 ``allOf`` members with different       build error
 types; ``type`` not a JSON type;
 a schema that is not an object or a
-boolean
+boolean; an inline model nested so
+deep that its class name (made of
+every enclosing property's name)
+would not fit in a file name
 =====================================  ==================================================
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
+
+from openapi_python_client.strings import snake_case as oapc_snake_case
 
 from ..errors import DocumentError
 from ..loader import Document
@@ -85,7 +98,14 @@ def normalise_shapes(doc: Document) -> None:
         _normalise(schema, pointer)
 
 
+# openapi-python-client names an inline model after every property that encloses it, and
+# writes it to <snake_case name>.py; file names are limited to 255 bytes.
+MAX_INLINE_NAME = 200
+
+
 def _normalise(schema: dict[str, Any], pointer: Pointer) -> None:
+    if "properties" in schema or "enum" in schema:
+        _check_inline_name(pointer)
     _booleans(schema, pointer)
     for key in CONSTRAINTS:
         schema.pop(key, None)
@@ -98,6 +118,17 @@ def _normalise(schema: dict[str, Any], pointer: Pointer) -> None:
     _arrays_and_maps(schema)
 
 
+def _check_inline_name(pointer: Pointer) -> None:
+    parts = [str(p) for i, p in enumerate(pointer[1:], 1) if pointer[i - 1] == "properties"]
+    estimate = 40 + sum(len(oapc_snake_case(part)) + 1 for part in parts) + 5 * pointer.count("items")
+    if estimate > MAX_INLINE_NAME:
+        raise DocumentError(
+            pointer,
+            f"an inline schema {len(parts)} properties deep would get a class name of ~{estimate} characters, "
+            "too long for a file name; make one of its enclosing schemas a component",
+        )
+
+
 def _booleans(schema: dict[str, Any], pointer: Pointer) -> None:
     """Boolean schemas (3.1): ``true`` reads anything, a ``false`` property never occurs."""
     properties = schema.get("properties")
@@ -105,6 +136,10 @@ def _booleans(schema: dict[str, Any], pointer: Pointer) -> None:
         for name in [n for n, value in properties.items() if value is False]:
             del properties[name]
         for name, value in properties.items():
+            if _has_control(name):
+                raise DocumentError(
+                    (*pointer, "properties", name), f"property name {name!r} has a control character"
+                )
             if value is True:
                 properties[name] = {}
             elif not isinstance(value, dict):
@@ -220,8 +255,42 @@ def _enum_and_const(schema: dict[str, Any]) -> None:
         if declared is None and inferred is not None:
             schema["type"] = inferred
         return
+    if any(isinstance(v, str) and _has_control(v) for v in values):
+        del schema["enum"]
+        schema.setdefault("type", inferred)
+        return
     schema["enum"] = values
     schema.setdefault("type", inferred)
+    if inferred == "string" and "x-enum-varnames" not in schema:
+        names = _member_names(values)
+        if names is not None:
+            schema["x-enum-varnames"] = names
+
+
+def _has_control(text: str) -> bool:
+    """Characters openapi-python-client drops from the string literals it writes."""
+    return any(
+        (unicodedata.category(c).startswith("C") and c not in "\b\t\f")
+        or unicodedata.category(c) in ("Zl", "Zp")
+        for c in text
+    )
+
+
+def _member_names(values: list[Any]) -> list[str] | None:
+    """Unique member names for a string enum, or None when openapi-python-client's own are unique."""
+    default = [
+        oapc_snake_case(v.upper() if v and v[0].isalpha() else f"VALUE_{i}").upper()
+        for i, v in enumerate(values)
+    ]
+    if len(set(default)) == len(default):
+        return None
+    names: list[str] = []
+    for name in default:
+        unique, number = name, 2
+        while unique in names:
+            unique, number = f"{name}_{number}", number + 1
+        names.append(unique)
+    return names
 
 
 def _json_type(values: list[Any]) -> str | None:

@@ -35,15 +35,15 @@ def build_options(
     options: dict[str, Any] = {
         "method": "POST",
         "url": "/api/v2/apps/"
-        + path_segment(app_id)
+        + path_segment(app_id, "app_id")
         + "/entitlements/"
-        + path_segment(entitlement_id)
+        + path_segment(entitlement_id, "entitlement_id")
         + "/owners/entitlements/"
-        + path_segment(role_slug)
+        + path_segment(role_slug, "role_slug")
         + "/"
-        + path_segment(app_entitlement_ref_app_id)
+        + path_segment(app_entitlement_ref_app_id, "app_entitlement_ref_app_id")
         + "/"
-        + path_segment(app_entitlement_ref_id),
+        + path_segment(app_entitlement_ref_id, "app_entitlement_ref_id"),
     }
     if not isinstance(body, Unset):
         options["json"] = jsonable(body)

@@ -32,13 +32,13 @@ def build_options(
     options: dict[str, Any] = {
         "method": "GET",
         "url": "/api/v2/apps/"
-        + path_segment(app_id)
+        + path_segment(app_id, "app_id")
         + "/owners/entitlements/"
-        + path_segment(role_slug)
+        + path_segment(role_slug, "role_slug")
         + "/"
-        + path_segment(app_entitlement_ref_app_id)
+        + path_segment(app_entitlement_ref_app_id, "app_entitlement_ref_app_id")
         + "/"
-        + path_segment(app_entitlement_ref_id),
+        + path_segment(app_entitlement_ref_id, "app_entitlement_ref_id"),
     }
     return options
 
