@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "source", metavar="PATH_OR_URL", help="the new document (a file, or an https URL)"
     )
     add_inputs(vendor_cmd)
+    add_verify_options(vendor_cmd)
 
     release_cmd = commands.add_parser(
         "release",
@@ -188,6 +189,7 @@ def _vendor(args: argparse.Namespace) -> int:
         overlay_dir=args.overlays,
         use_overlays=not args.no_overlays,
         out=args.out or build_module.DEFAULT_OUT,
+        verify=_verify_mode(args),
     )
     print(f"vendored {args.source} as {spec} and regenerated", file=sys.stderr)
     sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))

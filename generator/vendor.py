@@ -70,6 +70,7 @@ def vendor(
     use_overlays: bool = True,
     out: Path = build_module.DEFAULT_OUT,
     today: datetime.date | None = None,
+    verify: str | None = "fast",
 ) -> list[diff.Change]:
     """Vendor ``source`` as ``spec``, rebuild ``out``, and return the changes from the previous document."""
     content = fetch(source)
@@ -91,7 +92,8 @@ def vendor(
     write_atomically(spec, content)
     try:
         inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays)
-        build_module.build(inputs, out)  # atomic: on failure out is untouched
+        # atomic: on failure out is untouched; verify None/"fast"/"thorough" as for build
+        build_module.build(inputs, out, verify_models=verify is not None, thorough=verify == "thorough")
         write_atomically(record, json.dumps(provenance, indent=2) + "\n")
     except BaseException:
         if previous_spec is None:
