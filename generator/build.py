@@ -12,9 +12,11 @@ from pathlib import Path
 import attrs
 
 from . import codegen, verify
+from .atomic import write_atomically
 from .codegen import Counts
 from .errors import BuildError, DocumentError, IncompleteBuild, VerificationFailed
 from .loader import json_pointer, load_openapi
+from .lock import NameLock
 from .overlay import apply_overlay_file, overlay_paths
 from .passes import normalise
 from .passes.schemas import operations
@@ -23,24 +25,36 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "conductorone.openapi.yaml"
 DEFAULT_OVERLAYS = ROOT / "spec" / "overlays"
 DEFAULT_OUT = ROOT / "generated"
+DEFAULT_LOCK = ROOT / "spec" / "names.lock.json"
 
 
 @attrs.frozen
 class BuildInputs:
     spec: Path = DEFAULT_SPEC
     overlays: tuple[Path, ...] = ()
+    lock: Path | None = None  # the name lock read and updated; None: names from the rules alone
 
     @classmethod
     def from_options(
-        cls, spec: Path | None, overlay_dir: Path | None, use_overlays: bool = True
+        cls, spec: Path | None, overlay_dir: Path | None, use_overlays: bool = True, lock: Path | None = None
     ) -> BuildInputs:
+        """The vendored document uses spec/names.lock.json; another document only the ``lock`` given."""
         overlays = tuple(overlay_paths(overlay_dir or DEFAULT_OVERLAYS)) if use_overlays else ()
-        return cls(spec=spec or DEFAULT_SPEC, overlays=overlays)
+        spec = spec or DEFAULT_SPEC
+        if lock is None and spec.resolve() == DEFAULT_SPEC:
+            lock = DEFAULT_LOCK
+        return cls(spec=spec, overlays=overlays, lock=lock)
+
+
+@attrs.frozen
+class Rendered:
+    counts: Counts
+    names: NameLock  # the lock as this build leaves it
 
 
 def render(
     inputs: BuildInputs, out_dir: Path, *, verify_models: bool = True, thorough: bool = False
-) -> Counts:
+) -> Rendered:
     """Write the generated tree for ``inputs`` into ``out_dir``, which must not exist yet.
 
     With ``verify_models`` the generated models are checked on instances of the original
@@ -53,9 +67,10 @@ def render(
     session = (
         verify.Session(json.loads(original_json), original_json, thorough=thorough) if verify_models else None
     )
+    lock = NameLock.read(inputs.lock)
     try:
         try:
-            normalise(doc)
+            normalise(doc, lock)
         except DocumentError as err:
             raise BuildError(f"{inputs.spec}: at {json_pointer(err.pointer)}: {err.problem}") from None
         if not any(operations(doc)):
@@ -70,7 +85,7 @@ def render(
         out_dir.mkdir(parents=True)
         generated = codegen.generate(doc, out_dir / codegen.PACKAGE_NAME, document_source=inputs.spec)
         if session is None:
-            return generated.counts
+            return Rendered(generated.counts, lock.updated(doc))
         checks = verify.targets(session.original, doc, generated.operations, codegen.class_name)
         result = session.finish(out_dir, checks)
     finally:
@@ -92,7 +107,7 @@ def render(
             f"(--no-verify skips this check):\n  {shown}{more}",
             counts,
         )
-    return counts
+    return Rendered(counts, lock.updated(doc))
 
 
 def build(
@@ -112,12 +127,15 @@ def build(
     # Stage beside the target so the final renames stay on one filesystem.
     staging = Path(tempfile.mkdtemp(prefix=f".build-{out_dir.name}-", dir=out_dir.parent))
     try:
-        counts = render(inputs, staging / "out", verify_models=verify_models, thorough=thorough)
+        rendered = render(inputs, staging / "out", verify_models=verify_models, thorough=thorough)
+        counts = rendered.counts
         if counts.shortfalls() and not allow_incomplete:
             raise IncompleteBuild(
                 f"{inputs.spec}: incomplete client: {', '.join(counts.shortfalls())}", counts
             )
         _swap_in(staging / "out", out_dir)
+        if inputs.lock is not None:
+            write_atomically(inputs.lock, rendered.names.to_json().encode())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return counts
@@ -140,8 +158,13 @@ def differences(inputs: BuildInputs, out_dir: Path = DEFAULT_OUT) -> list[str]:
     """Files under ``out_dir`` that differ from what ``build`` would write now (relative paths)."""
     with tempfile.TemporaryDirectory(prefix="conductorone-check-") as scratch:
         fresh = Path(scratch) / "out"
-        render(inputs, fresh, verify_models=False)
-        return _compare_trees(fresh, out_dir)
+        rendered = render(inputs, fresh, verify_models=False)
+        stale = []
+        if inputs.lock is not None:
+            current = inputs.lock.read_text(encoding="utf-8") if inputs.lock.exists() else ""
+            if current != rendered.names.to_json():
+                stale = [f"{inputs.lock.name} (the name lock is {'stale' if current else 'missing'})"]
+        return _compare_trees(fresh, out_dir) + stale
 
 
 def _files(root: Path) -> set[str]:

@@ -12,6 +12,7 @@ from . import diff, publish, release, vendor
 from .codegen import Counts
 from .errors import BuildError, IncompleteBuild, VerificationFailed
 from .loader import load_openapi
+from .lock import NameLock
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--no-overlays", action="store_true", help="apply no overlays")
         command.add_argument("--out", type=Path, help="output directory (default: generated/)")
+        command.add_argument(
+            "--lock",
+            type=Path,
+            metavar="FILE",
+            help="name lock to keep names from and update (default: spec/names.lock.json for the vendored document)",
+        )
 
     def add_verify_options(command: argparse.ArgumentParser) -> None:
         command.add_argument(
@@ -62,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("old", type=Path, help="the older document")
     diff_cmd.add_argument("new", type=Path, help="the newer document")
     diff_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff_cmd.add_argument(
+        "--lock", type=Path, metavar="FILE", help="name both documents with this name lock, as a build would"
+    )
 
     vendor_cmd = commands.add_parser(
         "vendor", help="replace the vendored document, record where it came from, regenerate, print the diff"
@@ -101,7 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
-        inputs = build_module.BuildInputs.from_options(args.spec, args.overlays, not args.no_overlays)
+        inputs = build_module.BuildInputs.from_options(
+            args.spec, args.overlays, not args.no_overlays, args.lock
+        )
         out = args.out or build_module.DEFAULT_OUT
         if args.command == "build":
             return _build(inputs, out, args.report, args.allow_incomplete, _verify_mode(args))
@@ -175,7 +187,10 @@ def _check(inputs: build_module.BuildInputs, out: Path) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    changes = diff.compare(load_openapi(args.old), load_openapi(args.new))
+    lock = NameLock.read(args.lock) if args.lock else None
+    if args.lock and not args.lock.exists():
+        raise BuildError(f"{args.lock}: no such name lock")
+    changes = diff.compare(load_openapi(args.old), load_openapi(args.new), lock=lock)
     render = diff.to_json if args.format == "json" else diff.to_markdown
     sys.stdout.write(render(changes, args.old.name, args.new.name))
     return 0
@@ -190,6 +205,7 @@ def _vendor(args: argparse.Namespace) -> int:
         use_overlays=not args.no_overlays,
         out=args.out or build_module.DEFAULT_OUT,
         verify=_verify_mode(args),
+        lock=args.lock,
     )
     print(f"vendored {args.source} as {spec} and regenerated", file=sys.stderr)
     sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from .loader import Document
+from .lock import NameLock
 from .passes import normalise
 from .passes.schemas import component_schemas, deref, operations
 
@@ -323,11 +324,15 @@ def _enum_changes(
         )
 
 
-def compare(old: Document, new: Document) -> list[Change]:
-    """Every SDK-visible change from ``old`` to ``new`` (neither is modified), breaking first."""
+def compare(old: Document, new: Document, lock: NameLock | None = None) -> list[Change]:
+    """Every SDK-visible change from ``old`` to ``new`` (neither is modified), breaking first.
+
+    With a name ``lock`` both are named as a build with that lock names them, so a name the
+    lock keeps is not reported as renamed because another schema appeared.
+    """
     old, new = copy.deepcopy(old), copy.deepcopy(new)
-    normalise(old)
-    normalise(new)
+    normalise(old, lock)
+    normalise(new, lock)
     return sorted({*_operation_changes(old, new), *_model_changes(old, new)})
 
 

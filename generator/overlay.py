@@ -5,6 +5,11 @@ merges ``update`` into every match or (``remove: true``) deletes every match. Ac
 order, and each sees the result of the ones before it. Unlike the Overlay specification,
 which lets a target match nothing, we fail the build then: an overlay that silently stops
 applying after an upstream change is exactly the bug overlays are meant to prevent.
+
+One extension (``x-`` fields are allowed on actions): ``x-keep-existing: true`` makes an
+``update`` add only the keys its target does not have yet, leaving existing ones exactly
+as they are; that is how an overlay supplies something "unless the document already has
+it" (spec/overlays/020-v2-owner-operations.yaml).
 """
 
 from __future__ import annotations
@@ -60,8 +65,12 @@ def _apply_action(doc: Document, action: Any, where: str) -> None:
         for location in sorted((tuple(node.location) for node in nodes), key=_removal_order, reverse=True):
             _remove(doc, location, where)
         return
+    keep_existing = action.get("x-keep-existing", False) is True
     for node in nodes:
-        _update(node.value, action["update"], where, target)
+        if keep_existing:
+            _add_missing(node.value, action["update"], where, target)
+        else:
+            _update(node.value, action["update"], where, target)
 
 
 def _removal_order(location: tuple[Any, ...]) -> tuple[int, tuple[str, ...]]:
@@ -88,6 +97,14 @@ def _update(node: Any, update: Any, where: str, target: str) -> None:
         raise BuildError(
             f"{where}: target {target!r} matched a {type(node).__name__}; only objects and arrays can be updated"
         )
+
+
+def _add_missing(node: Any, update: Any, where: str, target: str) -> None:
+    if not (isinstance(node, dict) and isinstance(update, dict)):
+        raise BuildError(f"{where}: x-keep-existing needs an object target and update ({target!r})")
+    for key, value in update.items():
+        if key not in node:
+            node[key] = copy.deepcopy(value)
 
 
 def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:

@@ -25,10 +25,12 @@ from pathlib import Path
 import attrs
 from packaging.version import InvalidVersion, Version
 
+from . import build as build_module
 from . import diff
 from .atomic import write_atomically
 from .errors import BuildError
 from .loader import Document, load_openapi
+from .lock import NameLock
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION_FILE = ROOT / "overlays" / "conductorone" / "_version.py"
@@ -175,4 +177,8 @@ def apply(release: Release, spec: Path, today: datetime.date | None = None) -> N
     changelog = f"{CHANGELOG_TITLE}\n\n{release.entry}\n{rest}".rstrip() + "\n"
     write_version(release.version)
     write_atomically(CHANGELOG, changelog)
+    # Names retired since the previous release may be given to new schemas from now on.
+    lock = build_module.DEFAULT_LOCK
+    if lock.exists():
+        write_atomically(lock, NameLock.read(lock).released().to_json())
     ReleaseRecord(version=str(release.version), sha256=sha256(spec), date=day).write()

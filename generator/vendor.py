@@ -71,6 +71,7 @@ def vendor(
     out: Path = build_module.DEFAULT_OUT,
     today: datetime.date | None = None,
     verify: str | None = "fast",
+    lock: Path | None = None,
 ) -> list[diff.Change]:
     """Vendor ``source`` as ``spec``, rebuild ``out``, and return the changes from the previous document."""
     content = fetch(source)
@@ -91,7 +92,7 @@ def vendor(
     }
     write_atomically(spec, content)
     try:
-        inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays)
+        inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays, lock)
         # atomic: on failure out is untouched; verify None/"fast"/"thorough" as for build
         build_module.build(inputs, out, verify_models=verify is not None, thorough=verify == "thorough")
         write_atomically(record, json.dumps(provenance, indent=2) + "\n")

@@ -24,6 +24,10 @@ from typing import Any
 
 import pytest
 
+from generator.build import DEFAULT_OVERLAYS
+from generator.loader import load_openapi
+from generator.overlay import apply_overlay_file, overlay_paths
+
 from .conftest import ROOT, UpstreamBuild, run_generator
 from .loopback import server_process
 
@@ -75,15 +79,30 @@ def _driver(module: str, package_root: Path, *args: str, timeout: float = 600) -
 def targets(
     upstream_build: Callable[[str], UpstreamBuild], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, tuple[Path, Path]]:
-    """name -> (raw document, directory holding the generated conductorone_api)."""
+    """name -> (the document as built: raw + shipped overlays, directory holding conductorone_api)."""
     spec, package, _report = upstream_build("2026-02")
-    found = {"vendored": (VENDORED_SPEC, ROOT / "generated"), "2026-02": (spec, package.parent)}
+    scratch = tmp_path_factory.mktemp("overlaid")
+    found = {
+        "vendored": (overlaid(VENDORED_SPEC, scratch), ROOT / "generated"),
+        "2026-02": (overlaid(spec, scratch), package.parent),
+    }
     for name in SHAPE_DOCUMENTS:  # our own documents with every schema shape (test_shapes.py)
         out = tmp_path_factory.mktemp(name) / "gen"
         done = run_generator("build", "--spec", DOCUMENTS / f"{name}.yaml", "--out", out)
         assert done.returncode == 0, done.stderr
-        found[name] = (DOCUMENTS / f"{name}.yaml", out)
+        found[name] = (overlaid(DOCUMENTS / f"{name}.yaml", scratch), out)
     return found
+
+
+def overlaid(spec: Path, scratch: Path) -> Path:
+    """``spec`` with the shipped overlays applied, as JSON: what the build generated from, and
+    so what the mock must serve (the seed overlay adds the v2 owner operations)."""
+    doc = load_openapi(spec)
+    for overlay in overlay_paths(DEFAULT_OVERLAYS):
+        apply_overlay_file(doc, overlay)
+    out = scratch / f"{spec.stem}.json"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    return out
 
 
 @pytest.mark.slow
@@ -99,7 +118,7 @@ def test_every_operation_against_the_mock_server(targets: dict[str, tuple[Path, 
         assert result["ok"] + len(result["mock_could_not_respond"]) == summary["declared"]
     assert summary["operations"] == summary["declared"] and summary["exit"] == 0
     if name == "2026-02":
-        assert summary["declared"] == 312
+        assert summary["declared"] == 314  # 312 of the document + the 2 v2 seed operations
         assert summary["sync"]["ok"] >= 290  # the rest: Prism's "schema too complex", checked by nulls
         assert summary["sync"]["paginated_walked"] >= 63
 
@@ -112,4 +131,4 @@ def test_responses_with_random_nulls_omissions_and_extra_fields_parse(
     spec, package_root = targets[name]
     summary = _driver("nulls", package_root, str(spec), str(NULL_EXAMPLES))
     assert summary["failures"] == [] and summary["exit"] == 0
-    assert summary["operations"] == (312 if name == "2026-02" else 2)
+    assert summary["operations"] == (314 if name == "2026-02" else 2)

@@ -29,9 +29,10 @@ def test_class_names_from_keys_with_collisions_qualified() -> None:
     assert names["c1.api.app.v1.Thing"] == "V1Thing"
     assert names["c1.api.app.v2.Thing"] == "V2Thing"
     assert names["c1.api.integration.connector.v1.Field"] == "ConnectorField"
-    # "FormField" is wanted twice (qualified Field, and a schema of that name): both go further.
+    # "FormField" is wanted twice (qualified Field, and a schema of that name): the schema
+    # whose own name it is keeps it, the qualified one goes further.
     assert names["c1.api.form.v1.Field"] == "ApiFormField"
-    assert names["c1.api.other.v1.FormField"] == "OtherFormField"
+    assert names["c1.api.other.v1.FormField"] == "FormField"
     assert len(set(names.values())) == len(names)
 
 

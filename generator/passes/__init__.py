@@ -11,19 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..loader import Document
+from ..lock import NameLock
 from . import model_names, nullability, operation_names, response_fields, shapes
 
 Pass = Callable[[Document], None]
+NamingPass = Callable[[Document, NameLock], None]
 
 PASSES: tuple[tuple[str, Pass], ...] = (
     ("nullability", nullability.strip_null),
     ("shapes", shapes.normalise_shapes),
     ("response-fields", response_fields.relax_required),
+)
+# The naming passes also take the name lock (generator/lock.py): locked names are kept.
+NAMING_PASSES: tuple[tuple[str, NamingPass], ...] = (
     ("model-names", model_names.assign),
     ("operation-names", operation_names.assign),
 )
 
 
-def normalise(doc: Document) -> None:
+def normalise(doc: Document, lock: NameLock | None = None) -> None:
     for _name, apply in PASSES:
         apply(doc)
+    for _name, name in NAMING_PASSES:
+        name(doc, lock or NameLock())

@@ -28,6 +28,7 @@ import re
 from typing import Any
 
 from ..loader import Document
+from ..lock import NameLock, operation_key
 from ..naming import snake_case
 from .schemas import HTTP_METHODS, deref, operations
 
@@ -112,25 +113,43 @@ def _renamed(doc: Document, parameter: Any, mapping: dict[str, str]) -> Any:
     return parameter
 
 
-def assign(doc: Document) -> None:
+def assign(doc: Document, lock: NameLock | None = None) -> None:
+    lock = lock or NameLock()
     rename_path_parameters(doc)
-    taken: set[tuple[str, str]] = set()
-    for path, http_method, operation in operations(doc):
-        group = snake_case(_group(path, operation))
-        if group in RESERVED_GROUP_NAMES:
-            group += "_group"
-        method = snake_case(_method(path, http_method, operation))
-        if method.startswith(PAGINATOR_PREFIX):
-            method += "_operation"
-        if (group, method) in taken:
-            method = f"{method}_{http_method}"
-        number = 2
-        base = method
-        while (group, method) in taken:
-            method = f"{base}_{number}"
-            number += 1
+    found = [(path, method, op, operation_key(path, method, op)) for path, method, op in operations(doc)]
+    # Locked names first: an operation that had a name keeps it; new ones avoid them, and
+    # the names of operations removed since the last release.
+    locked = {key: tuple(lock.operations[key].split(".", 1)) for *_, key in found if key in lock.operations}
+    taken: set[tuple[str, ...]] = set(locked.values()) | {
+        tuple(n.split(".", 1)) for n in lock.retired_operations
+    }
+    for path, http_method, operation, key in found:
+        if key in locked:
+            group, method = locked[key]
+        else:
+            group, method = _new_name(path, http_method, operation, taken)
         taken.add((group, method))
+        operation["x-operation-key"] = key
         if isinstance(operation.get("operationId"), str):
             operation["x-original-operation-id"] = operation["operationId"]
         operation["operationId"] = method
         operation["tags"] = [group]
+
+
+def _new_name(
+    path: str, http_method: str, operation: dict[str, Any], taken: set[tuple[str, ...]]
+) -> tuple[str, str]:
+    group = snake_case(_group(path, operation))
+    if group in RESERVED_GROUP_NAMES:
+        group += "_group"
+    method = snake_case(_method(path, http_method, operation))
+    if method.startswith(PAGINATOR_PREFIX):
+        method += "_operation"
+    if (group, method) in taken:
+        method = f"{method}_{http_method}"
+    number = 2
+    base = method
+    while (group, method) in taken:
+        method = f"{base}_{number}"
+        number += 1
+    return group, method
