@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_inputs(vendor_cmd)
     add_verify_options(vendor_cmd)
+    vendor_cmd.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing: exit 0 if the document is the vendored one, else 3 and print the diff",
+    )
 
     release_cmd = commands.add_parser(
         "release",
@@ -91,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
         "--since", type=Path, help="the previously released document (default: from git history)"
     )
     release_cmd.add_argument("--bump", choices=("major", "minor", "patch"), help="override the computed bump")
+    release_cmd.add_argument(
+        "--allow-lower-bump",
+        action="store_true",
+        help="accept a --bump lower than the changes require (the entry says so)",
+    )
     release_cmd.add_argument("--dry-run", action="store_true", help="print the entry, change nothing")
 
     publish_cmd = commands.add_parser(
@@ -198,15 +208,28 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _vendor(args: argparse.Namespace) -> int:
     spec = args.spec or build_module.DEFAULT_SPEC
-    changes = vendor.vendor(
-        args.source,
-        spec=spec,
-        overlay_dir=args.overlays,
-        use_overlays=not args.no_overlays,
-        out=args.out or build_module.DEFAULT_OUT,
-        verify=_verify_mode(args),
-        lock=args.lock,
-    )
+    if args.check:
+        found = vendor.check(args.source, spec=spec, lock=args.lock)
+        if not found.changed:
+            print(f"{args.source} is the vendored document ({spec}): nothing to do", file=sys.stderr)
+            return 0
+        sys.stdout.write(diff.to_markdown(found.changes, spec.name, args.source))
+        return vendor.CHANGED
+    try:
+        changes = vendor.vendor(
+            args.source,
+            spec=spec,
+            overlay_dir=args.overlays,
+            use_overlays=not args.no_overlays,
+            out=args.out or build_module.DEFAULT_OUT,
+            verify=_verify_mode(args),
+            lock=args.lock,
+        )
+    except IncompleteBuild as err:  # say which operations and why, as build does
+        assert isinstance(err.counts, Counts)
+        for warning in err.counts.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        raise
     print(f"vendored {args.source} as {spec} and regenerated", file=sys.stderr)
     sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))
     return 0
@@ -214,7 +237,9 @@ def _vendor(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     spec = args.spec or build_module.DEFAULT_SPEC
-    planned = release.plan(spec, since=args.since, force_bump=args.bump)
+    planned = release.plan(
+        spec, since=args.since, force_bump=args.bump, allow_lower_bump=args.allow_lower_bump
+    )
     sys.stdout.write(planned.entry)
     if args.dry_run:
         return 0
@@ -222,7 +247,8 @@ def _release(args: argparse.Namespace) -> int:
     what = (
         f"first release recorded as {planned.version}"
         if planned.version == planned.previous
-        else f"released {planned.previous} -> {planned.version} ({planned.bump})"
+        else f"released {planned.previous} -> {planned.version}: "
+        f"{release.moved(planned.previous, planned.version).lower()} ({planned.bump} change)"
     )
     print(f"{what}; wrote the version, CHANGELOG.md and {release.RELEASE_RECORD.name}", file=sys.stderr)
     return 0

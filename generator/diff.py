@@ -44,9 +44,17 @@ class Change:
     subject: str  # the operation (group.method) or model the change is in
     where: str  # parameter, or field path inside the model ("" for the subject itself)
     detail: str
+    # Filled in by compare() for the JSON output: the operation's original identity, or every
+    # operation that uses the model (the markdown detail shows the first few).
+    operation_id: str = ""
+    http_method: str = ""
+    path: str = ""
+    used_by: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+        data = attrs.asdict(self)
+        data["used_by"] = list(self.used_by)
+        return data
 
     def line(self) -> str:
         place = f"`{self.subject}`" + (f" `{self.where}`" if self.where else "")
@@ -69,10 +77,15 @@ class _Operation:
 def _operations(doc: Document) -> dict[str, _Operation]:
     found: dict[str, _Operation] = {}
     for path, method, operation in operations(doc):
-        original = operation.get("x-original-operation-id") or f"{method.upper()} {path}"
+        written = str(operation.get("x-document-path", path))
+        original = (
+            operation.get("x-operation-key")
+            or operation.get("x-original-operation-id")
+            or f"{method.upper()} {written}"
+        )
         tags = operation.get("tags") or ["default"]
         name = f"{tags[0]}.{operation.get('operationId')}"
-        found[str(original)] = _Operation(str(original), name, method, path, operation)
+        found[str(original)] = _Operation(str(original), name, method, written, operation)
     return found
 
 
@@ -333,7 +346,36 @@ def compare(old: Document, new: Document, lock: NameLock | None = None) -> list[
     old, new = copy.deepcopy(old), copy.deepcopy(new)
     normalise(old, lock)
     normalise(new, lock)
-    return sorted({*_operation_changes(old, new), *_model_changes(old, new)})
+    changes = {*_operation_changes(old, new), *_model_changes(old, new)}
+    by_name, users = _locations(old, new)
+    return sorted(_located(change, by_name, users) for change in changes)
+
+
+def _located(change: Change, by_name: dict[str, _Operation], users: dict[str, set[str]]) -> Change:
+    """``change`` with its operation's identity, or its model's users, for the JSON output."""
+    operation = by_name.get(change.subject)
+    if operation is not None and not change.kind.startswith(
+        ("field-", "model-renamed", "model-removed", "enum-")
+    ):
+        return attrs.evolve(
+            change, operation_id=operation.key, http_method=operation.method.upper(), path=operation.path
+        )
+    if users.get(change.subject):
+        return attrs.evolve(change, used_by=tuple(sorted(users[change.subject])))
+    return change
+
+
+def _locations(old: Document, new: Document) -> tuple[dict[str, _Operation], dict[str, set[str]]]:
+    """Operations by SDK name and models' users by class name; the newer document's win."""
+    by_name: dict[str, _Operation] = {}
+    users: dict[str, set[str]] = {}
+    for doc in (old, new):
+        by_name.update({op.name: op for op in _operations(doc).values()})
+        usage = _usage(doc)
+        for key, schema in component_schemas(doc).items():
+            if key in usage and (usage[key][0] | usage[key][1]):
+                users[str(schema.get("title") or key)] = usage[key][0] | usage[key][1]
+    return by_name, users
 
 
 def bump(changes: list[Change]) -> str:

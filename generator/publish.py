@@ -28,8 +28,9 @@ import attrs
 import httpx
 from packaging.utils import canonicalize_name
 
+from . import build as build_module
 from .errors import BuildError
-from .release import ROOT, read_version
+from .release import ROOT, ReleaseRecord, read_version, sha256
 
 DIST_NAME = "conductorone-api-client"
 PACKAGES = ("conductorone_api", "conductorone")
@@ -121,13 +122,19 @@ def _redact(text: str, secret: str | None) -> str:
 
 
 def published_files(repo: Repository, version: str) -> list[str]:
-    """Files of ``version`` already on the index (empty if the project or the version is not there)."""
+    """Files of ``version`` already on the index (empty if the project or the version is not there).
+
+    Only the index's own answer counts: a redirect is not followed. pypiserver answers an
+    unknown project with a redirect to the public index (unless run with
+    ``--disable-fallback``); following it would fail without internet access, and would
+    report a same-named project someone registered there as "already on your index".
+    """
     auth = (repo.username, repo.password) if repo.username and repo.password else None
     try:
-        response = httpx.get(repo.simple_url, auth=auth, timeout=30, follow_redirects=True)
+        response = httpx.get(repo.simple_url, auth=auth, timeout=30, follow_redirects=False)
     except httpx.HTTPError as error:
         raise BuildError(f"{repo.simple_url}: the index did not answer ({type(error).__name__})") from None
-    if response.status_code == 404:
+    if response.status_code == 404 or response.is_redirect:
         return []
     if response.status_code != 200:
         raise BuildError(f"{repo.simple_url}: HTTP {response.status_code} while checking existing versions")
@@ -136,8 +143,45 @@ def published_files(repo: Repository, version: str) -> list[str]:
     return sorted(f for f in files if f.replace("-", "_").startswith(stem.replace("-", "_")) and version in f)
 
 
-def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
+def preflight(repo: Repository) -> str:
+    """Refuse, before building anything, to publish something other than the released tree.
+
+    Returns the version to publish. Each refusal is one line saying what to run.
+    """
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if status.returncode != 0:
+        raise BuildError(f"cannot read the git status of {ROOT}: {status.stderr.strip()}")
+    if status.stdout.strip():
+        changed = ", ".join(line[3:] for line in status.stdout.splitlines()[:5])
+        raise BuildError(
+            f"the working tree has uncommitted changes ({changed}): commit or stash them, then publish"
+        )
+    stale = build_module.differences(build_module.BuildInputs.from_options(None, None))
+    if stale:
+        raise BuildError(
+            f"generated/ is not what spec/ builds ({stale[0]}, ...): run `python -m generator build`, commit, release"
+        )
+    record = ReleaseRecord.read()
+    spec = build_module.DEFAULT_SPEC
+    if record is None or record.sha256 != sha256(spec):
+        raise BuildError(
+            f"{spec.relative_to(ROOT)} is not the released document (spec/release.json): "
+            "run `python -m generator release` and commit, then publish"
+        )
     version = str(read_version())
+    existing = published_files(repo, version)
+    if existing:
+        raise BuildError(
+            f"{DIST_NAME} {version} is already on {repo.upload_url} ({', '.join(existing)}): nothing uploaded; "
+            "release a new version first (python -m generator release)"
+        )
+    return version
+
+
+def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
+    version = preflight(repo)
     with tempfile.TemporaryDirectory() as scratch:
         out = dist_dir or Path(scratch)
         files = build_distributions(out)

@@ -92,7 +92,13 @@ class ReleaseRecord:
 
 def released_document(record: ReleaseRecord, spec: Path) -> Path:
     """The document released as ``record``, found in git history by its sha256 (written to a temp file)."""
-    relative = spec.resolve().relative_to(ROOT).as_posix()
+    try:
+        relative = spec.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        raise BuildError(
+            f"{spec} is outside this repository, so its released version cannot be found in git history; "
+            "pass --since FILE with the previously released document"
+        ) from None
     commits = _git("log", "--format=%H", "--", relative).split()
     for commit in commits:
         content = subprocess.run(
@@ -116,6 +122,17 @@ def _git(*args: str) -> str:
     return done.stdout
 
 
+_RANK = {"patch": 0, "minor": 1, "major": 2}
+
+
+def moved(previous: Version, version: Version) -> str:
+    """Which number moved, in words: ``0.1.0 -> 0.2.0`` moved the minor number."""
+    for index, name in enumerate(("major", "minor", "patch")):
+        if previous.release[index : index + 1] != version.release[index : index + 1]:
+            return f"The {name} number moved"
+    return "No number moved"
+
+
 @attrs.frozen
 class Release:
     previous: Version
@@ -133,8 +150,13 @@ def plan(
     current: Version | None = None,
     today: datetime.date | None = None,
     force_bump: str | None = None,
+    allow_lower_bump: bool = False,
 ) -> Release:
-    """What ``release`` would write: nothing is changed here."""
+    """What ``release`` would write: nothing is changed here.
+
+    A ``force_bump`` lower than the changes require is refused unless ``allow_lower_bump``
+    (then the entry says so).
+    """
     current = current or read_version()
     record = record if record is not None else ReleaseRecord.read()
     new_doc = load_openapi(spec)
@@ -154,17 +176,28 @@ def plan(
     else:
         old_doc = None
     changes = diff.compare(old_doc, new_doc) if old_doc is not None else []
-    bump = force_bump or diff.bump(changes)
+    required = diff.bump(changes) if old_doc is not None else diff.PATCH
+    bump = force_bump or required
+    lowered = _RANK[bump] < _RANK[required]
+    if lowered and not allow_lower_bump:
+        raise BuildError(
+            f"--bump {bump} is lower than the changes require ({required}: "
+            f"{sum(1 for c in changes if c.breaking)} breaking); drop --bump, or pass --allow-lower-bump"
+        )
     version = next_version(current, bump) if old_doc is not None or force_bump else current
     day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
-    since_label = record.version if record else (str(since) if since else "nothing")
+    since_label = str(since) if since is not None else (record.version if record else "nothing")
     body = (
         diff.to_markdown(changes, since_label, str(version), heading="###")
         if old_doc is not None
         else "First release: no earlier document to compare with."
     )
+    which = moved(current, version)
+    note = f" Lower than the changes require ({required}), by --allow-lower-bump." if lowered else ""
     entry = (
-        f"## {version} ({day})\n\nFrom `{spec.name}` (sha256 {sha256(spec)[:12]}…).\n\n{body}".rstrip() + "\n"
+        f"## {version} ({day})\n\nFrom `{spec.name}` (sha256 {sha256(spec)[:12]}…). "
+        f"{which}: {current} -> {version} (changes: {required}).{note}\n\n{body}".rstrip()
+        + "\n"
     )
     return Release(previous=current, version=version, bump=bump, changes=changes, entry=entry)
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import attrs
 import httpx
 
 from . import build as build_module
@@ -22,6 +23,7 @@ from . import diff
 from .atomic import write_atomically
 from .errors import BuildError
 from .loader import load_openapi
+from .lock import NameLock
 
 SOURCE_RECORD_SUFFIX = ".source.json"
 
@@ -45,21 +47,81 @@ def check_download_url(url: str) -> None:
     raise BuildError(f"{url}: only https URLs (or http on a loopback host) are fetched")
 
 
-def fetch(source: str, timeout: float = 60) -> bytes:
-    """The bytes of a document at a path or an http(s) URL."""
-    if "://" in source:
-        check_download_url(source)
+MAX_REDIRECTS = 5
+
+
+@attrs.frozen
+class Fetched:
+    content: bytes
+    final_url: str | None  # where the bytes came from after redirects (None for a file)
+
+
+def fetch(source: str, timeout: float = 60) -> Fetched:
+    """The bytes of a document at a path or an http(s) URL.
+
+    Redirects are followed one hop at a time and every hop must pass the same rule as the
+    first URL (https, or http between loopback hosts): a redirect cannot downgrade a
+    download to plain http or send it to another machine in the clear.
+    """
+    if "://" not in source:
+        path = Path(source)
+        if not path.is_file():
+            raise BuildError(f"{source}: no such file")
+        return Fetched(path.read_bytes(), None)
+    url = source
+    check_download_url(url)
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = client.get(url)
+            except httpx.HTTPError as error:
+                raise BuildError(f"{url}: download failed: {error}") from None
+            if not response.is_redirect:
+                break
+            target = str(response.url.join(response.headers["location"]))
+            try:
+                check_download_url(target)
+            except BuildError:
+                raise BuildError(
+                    f"{source}: redirected from {url} to {target}: only https URLs (or http on a loopback host) are fetched"
+                ) from None
+            url = target
+        else:
+            raise BuildError(f"{source}: more than {MAX_REDIRECTS} redirects")
+    if response.status_code != 200:
+        raise BuildError(f"{url}: download failed: HTTP {response.status_code}")
+    return Fetched(response.content, url)
+
+
+CHANGED = 3  # the exit code of `vendor --check` when the document changed
+
+
+@attrs.frozen
+class Check:
+    changed: bool
+    changes: list[diff.Change]
+
+
+def check(source: str, *, spec: Path = build_module.DEFAULT_SPEC, lock: Path | None = None) -> Check:
+    """Would vendoring ``source`` change anything? Reads and checks it; writes nothing."""
+    fetched = fetch(source)
+    with tempfile.TemporaryDirectory() as scratch:
+        candidate = Path(scratch) / spec.name
+        candidate.write_bytes(fetched.content)
         try:
-            response = httpx.get(source, timeout=timeout, follow_redirects=True)
-        except httpx.HTTPError as error:
-            raise BuildError(f"{source}: download failed: {error}") from None
-        if response.status_code != 200:
-            raise BuildError(f"{source}: download failed: HTTP {response.status_code}")
-        return response.content
-    path = Path(source)
-    if not path.is_file():
-        raise BuildError(f"{source}: no such file")
-    return path.read_bytes()
+            new_doc = load_openapi(candidate)
+        except BuildError as error:
+            raise BuildError(str(error).replace(str(candidate), source)) from None
+    if (
+        spec.exists()
+        and hashlib.sha256(fetched.content).hexdigest() == hashlib.sha256(spec.read_bytes()).hexdigest()
+    ):
+        return Check(False, [])
+    old_doc = load_openapi(spec) if spec.exists() else None
+    if lock is None and spec.resolve() == build_module.DEFAULT_SPEC:
+        lock = build_module.DEFAULT_LOCK
+    names = NameLock.read(lock) if lock is not None else None
+    return Check(True, diff.compare(old_doc, new_doc, lock=names) if old_doc is not None else [])
 
 
 def vendor(
@@ -74,11 +136,15 @@ def vendor(
     lock: Path | None = None,
 ) -> list[diff.Change]:
     """Vendor ``source`` as ``spec``, rebuild ``out``, and return the changes from the previous document."""
-    content = fetch(source)
+    fetched = fetch(source)
+    content = fetched.content
     with tempfile.TemporaryDirectory() as scratch:
         candidate = Path(scratch) / spec.name
         candidate.write_bytes(content)
-        new_doc = load_openapi(candidate)  # fails here, naming the problem, for a bad document
+        try:
+            new_doc = load_openapi(candidate)  # fails here, naming the problem, for a bad document
+        except BuildError as error:  # name what the user gave, not the scratch copy
+            raise BuildError(str(error).replace(str(candidate), source)) from None
     old_doc = load_openapi(spec) if spec.exists() else None
     previous_spec = spec.read_bytes() if spec.exists() else None
     record = record_path(spec)
@@ -87,6 +153,7 @@ def vendor(
     provenance = {
         "document": spec.name,
         "source": source,
+        **({"final_url": fetched.final_url} if fetched.final_url and fetched.final_url != source else {}),
         "date": day,
         "sha256": hashlib.sha256(content).hexdigest(),
     }

@@ -11,7 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import zipfile
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".pytest_cache",
     ".ruff_cache",
     "dist",
+    ".runtimes",
 )
 SPEC = Path("spec") / "conductorone.openapi.yaml"
 
@@ -142,8 +146,16 @@ def test_vendor_of_a_broken_document_changes_nothing(project: Path, tmp_path: Pa
 USER, PASSWORD = "publisher", "correct-horse-battery"
 
 
-@pytest.fixture()
-def package_index(tmp_path: Path) -> Iterator[str]:
+# pypiserver answers an unknown project with a redirect to its fallback index (the public one
+# by default); the publish pre-check must read its own index's answer either way, offline.
+FALLBACKS = {
+    "no fallback": ["--disable-fallback"],
+    "unreachable fallback": ["--fallback-url", "http://127.0.0.1:9/simple/"],
+}
+
+
+@pytest.fixture(params=sorted(FALLBACKS))
+def package_index(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """pypiserver on 127.0.0.1: uploads need the htpasswd user; reading is open."""
     from passlib.apache import HtpasswdFile
 
@@ -156,7 +168,7 @@ def package_index(tmp_path: Path) -> Iterator[str]:
         lambda port: [
             sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port),
             "--passwords", str(tmp_path / "htpasswd"), "--authenticate", "update", "--server", "wsgiref",
-            str(packages),
+            *FALLBACKS[request.param], str(packages),
         ],
         "pypiserver",
         timeout=60,
@@ -215,3 +227,167 @@ def test_publish_install_and_refusals(project: Path, package_index: str, tmp_pat
     imported = _run(tmp_path, python, "-c", script, env={**os.environ, "FRESH": str(venv)})
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split() == ["0.1.0", "AppOwnersV2Resource"]
+
+
+# -- the loop's refusals and records (issue: the maintainer loop, hardened) ----------------------
+
+
+class _Documents(BaseHTTPRequestHandler):
+    """Serves ``document`` at /spec.yaml; /hop redirects there; /out redirects off this machine."""
+
+    document = b""
+
+    def do_GET(self) -> None:
+        if self.path == "/spec.yaml":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(self.document)))
+            self.end_headers()
+            self.wfile.write(self.document)
+            return
+        target = {"/hop": "/spec.yaml", "/out": "http://198.51.100.7/spec.yaml", "/loop": "/loop"}.get(
+            self.path
+        )
+        self.send_response(302 if target else 404)
+        if target:
+            self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def document_server(project: Path) -> Iterator[str]:
+    handler = type(
+        "Handler", (_Documents,), {"document": (project / SPEC).read_bytes().replace(b"Get an", b"Gets an")}
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_vendor_follows_only_redirects_that_keep_the_https_rule(project: Path, document_server: str) -> None:
+    before = _snapshot(project)
+    refused = generator(project, "vendor", f"{document_server}/out", "--no-verify")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"redirected from {document_server}/out to http://198.51.100.7/spec.yaml" in refused.stderr
+    assert "only https URLs (or http on a loopback host)" in refused.stderr
+    looping = generator(project, "vendor", f"{document_server}/loop", "--no-verify")
+    assert looping.returncode == 1 and "more than 5 redirects" in looping.stderr
+    assert _snapshot(project) == before
+
+    done = generator(project, "vendor", f"{document_server}/hop", "--no-verify")
+    assert done.returncode == 0, done.stderr
+    record = json.loads((project / "spec/conductorone.openapi.source.json").read_text(encoding="utf-8"))
+    assert record["source"] == f"{document_server}/hop"
+    assert record["final_url"] == f"{document_server}/spec.yaml"
+
+
+def test_vendor_check_reports_without_changing_anything(project: Path, document_server: str) -> None:
+    before = _snapshot(project)
+    same = generator(project, "vendor", "--check", project / SPEC)
+    assert same.returncode == 0 and "nothing to do" in same.stderr and same.stdout == ""
+    changed = generator(project, "vendor", "--check", f"{document_server}/hop")
+    assert changed.returncode == 3, changed.stderr
+    assert changed.stdout.startswith("## API changes: conductorone.openapi.yaml -> http://127.0.0.1:")
+    assert _snapshot(project) == before
+
+
+def test_vendor_errors_name_the_users_document(project: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "mine.yaml"
+    broken.write_text("openapi: 3.1.0\npaths: {a: [\n", encoding="utf-8")
+    done = generator(project, "vendor", broken)
+    assert done.returncode == 1 and done.stderr.startswith(f"error: {broken}:"), done.stderr
+
+
+def test_release_refuses_a_bump_lower_than_the_changes(project: Path, tmp_path: Path) -> None:
+    doc: dict[str, Any] = yaml.safe_load((project / SPEC).read_text(encoding="utf-8"))
+    del doc["paths"][next(iter(doc["paths"]))]  # breaking
+    (project / SPEC).write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    under = generator(project, "release", "--bump", "patch")
+    assert under.returncode == 1
+    assert "--bump patch is lower than the changes require (major: 1 breaking)" in under.stderr
+    allowed = generator(project, "release", "--bump", "patch", "--allow-lower-bump", "--dry-run")
+    assert allowed.returncode == 0, allowed.stderr
+    assert (
+        "The patch number moved: 0.1.0 -> 0.1.1 (changes: major). Lower than the changes require (major), by --allow-lower-bump."
+        in allowed.stdout
+    )
+    done = generator(project, "release")
+    assert done.returncode == 0, done.stderr
+    assert "The minor number moved: 0.1.0 -> 0.2.0 (changes: major)." in done.stdout
+    assert "released 0.1.0 -> 0.2.0: the minor number moved (major change)" in done.stderr
+
+
+def test_release_of_a_document_outside_the_repository(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(
+        (project / SPEC).read_text(encoding="utf-8").replace("Get an", "Gets an"), encoding="utf-8"
+    )
+    done = generator(project, "release", "--dry-run", "--spec", outside)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "is outside this repository" in done.stderr and "pass --since FILE" in done.stderr
+    since = generator(project, "release", "--dry-run", "--spec", outside, "--since", project / SPEC)
+    assert since.returncode == 0, since.stderr
+    assert f"API changes: {project / SPEC} -> " in since.stdout
+
+
+def _publish_to_nowhere(project: Path) -> subprocess.CompletedProcess[str]:
+    """publish to an index that is never reached: each refusal must come before it is asked."""
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD}
+    return _run(
+        project,
+        sys.executable,
+        "-m",
+        "generator",
+        "publish",
+        "--repository-url",
+        "http://127.0.0.1:9/",
+        env=env,
+    )
+
+
+def test_publish_refuses_what_was_not_released(project: Path) -> None:
+    (project / "notes.txt").write_text("wip\n", encoding="utf-8")
+    dirty = _publish_to_nowhere(project)
+    assert dirty.returncode == 1 and "uncommitted changes (notes.txt)" in dirty.stderr
+    (project / "notes.txt").unlink()
+
+    module = next((project / "generated/conductorone_api/api").glob("*/*.py"))
+    module.write_text(module.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    _git(project, "commit", "-qam", "edit generated code by hand")
+    stale = _publish_to_nowhere(project)
+    assert stale.returncode == 1 and "generated/ is not what spec/ builds" in stale.stderr
+    assert "run `python -m generator build`" in stale.stderr
+    _git(project, "revert", "--no-edit", "HEAD")
+
+    text = (project / SPEC).read_text(encoding="utf-8")
+    (project / SPEC).write_text(text.replace("Get an", "Gets an"), encoding="utf-8")
+    assert generator(project, "build", "--no-verify").returncode == 0
+    _git(project, "commit", "-qam", "a document nobody released")
+    unreleased = _publish_to_nowhere(project)
+    assert unreleased.returncode == 1, unreleased.stderr
+    assert (
+        "is not the released document (spec/release.json): run `python -m generator release`"
+        in unreleased.stderr
+    )
+    for done in (dirty, stale, unreleased):
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_the_wheel_carries_the_license_and_no_maintainer_extras(tmp_path: Path) -> None:
+    done = _run(ROOT, sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path, ROOT)
+    assert done.returncode == 0, done.stderr
+    wheel = zipfile.ZipFile(next(tmp_path.glob("*.whl")))
+    names = wheel.namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
+    metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: Apache-2.0" in metadata and "Project-URL: Homepage, " in metadata
+    assert "Provides-Extra" not in metadata  # generator/dev are dependency groups, not extras
