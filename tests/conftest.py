@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,25 @@ def run_generator(*args: str | Path, timeout: float = 300) -> subprocess.Complet
         timeout=timeout,
         check=False,
     )
+
+
+def run_against(package_root: Path, code: str, prelude: str = "") -> None:
+    """Run ``code`` in a fresh interpreter with the generated package under ``package_root``
+    (and the hand-written one) importable; it asserts what it checks and must get to the end."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(package_root), str(ROOT / "overlays")]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code) + "\nprint('ok')"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.strip().endswith("ok"), done.stderr[-3000:]
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

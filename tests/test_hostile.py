@@ -10,10 +10,6 @@ one ``error:`` line and no traceback, and leaves the previous ``--out`` byte for
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +19,7 @@ import yaml
 
 from generator.passes.operation_names import RESERVED_GROUP_NAMES
 
-from .conftest import ROOT, run_generator, tree_bytes
+from .conftest import run_against, run_generator, tree_bytes
 
 THING = {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}
 THING_REF = {"$ref": "#/components/schemas/Thing"}
@@ -111,20 +107,7 @@ def import_every_module():
 
 
 def run_with(package_root: Path, code: str) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(package_root), str(ROOT / "overlays")]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", PRELUDE + textwrap.dedent(code) + "\nprint('ok')"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+    run_against(package_root, code, PRELUDE)
 
 
 # -- path parameters stay in their segment ------------------------------------------------------

@@ -9,7 +9,6 @@ read jsf's and hypothesis-jsonschema's instances of the original schemas.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -21,7 +20,7 @@ import pytest
 
 from generator.verify import worker
 
-from .conftest import ROOT, run_generator
+from .conftest import ROOT, run_against, run_generator
 
 DOCUMENTS = ROOT / "tests" / "documents"
 
@@ -47,20 +46,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Pat
     return get
 
 
-def run_in(package_root: Path, code: str) -> None:
-    """Run ``code`` with the generated package importable; it asserts, and prints "ok"."""
-    env = {**os.environ, "PYTHONPATH": str(package_root), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code) + "\nprint('ok')"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.stdout.strip().endswith("ok"), done.stderr[-3000:]
-
-
 @pytest.mark.parametrize("name", ["shapes-3.0", "shapes-3.1"])
 def test_verified_build_of_every_shape(
     built: Callable[[str], tuple[Path, dict[str, Any]]], name: str
@@ -74,7 +59,7 @@ def test_verified_build_of_every_shape(
 
 def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Path, dict[str, Any]]]) -> None:
     root, _report = built("shapes-3.0")
-    run_in(
+    run_against(
         root,
         """
         import datetime
@@ -146,7 +131,7 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
 
 def test_openapi_31_shapes_read_concrete_values(built: Callable[[str], tuple[Path, dict[str, Any]]]) -> None:
     root, _report = built("shapes-3.1")
-    run_in(
+    run_against(
         root,
         """
         import datetime
