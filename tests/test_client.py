@@ -300,3 +300,23 @@ def test_import_and_construction_load_no_models() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00"),
+        (
+            "2024-01-02T03:04:05.123456789Z",
+            "2024-01-02T03:04:05.123456+00:00",
+        ),  # nanoseconds: to the microsecond
+        ("2024-01-02T03:04:05z", "2024-01-02T03:04:05+00:00"),
+        ("2024-01-02T03:04:05.1+05:30", "2024-01-02T03:04:05.100000+05:30"),
+        ("0001-01-02T00:00:00-23:45", "0001-01-02T00:00:00-23:45"),
+    ],
+)
+def test_timestamps_as_the_api_sends_them(text: str, expected: str) -> None:
+    """On every Python the package claims (3.10's fromisoformat reads neither Z nor nanoseconds)."""
+    from conductorone_api.types import parse_datetime
+
+    assert parse_datetime(text).isoformat() == expected
