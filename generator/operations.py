@@ -32,7 +32,7 @@ from .naming import pascal_case
 from .passes.schemas import operations as operations_of
 
 # Per-call options every generated method takes besides the operation's own parameters.
-CALL_OPTIONS = ("max_retries", "timeout")
+CALL_OPTIONS = ("max_retries", "timeout", "extra_headers", "extra_query", "extra_body")
 # Names the generated functions use besides their parameters (locals, module globals, the
 # resource method's ``self``/``operation``); a parameter spelled like one gets a trailing
 # underscore, so the document cannot shadow them (``?operation=<module ...>`` was sent once).

@@ -314,6 +314,10 @@ def test_groups_named_like_client_attributes_and_iter_methods(tmp_path: Path) ->
                 getattr(resource, next(m for m in dir(resource) if m.startswith("get")))()
                 assert SENT[-1].url.path == "/" + group
             assert [item.id for item in c1.t.iter_list()] == []  # the paginator of list ...
+            assert len(list(c1.t.iter_list(page_token=None).pages())) == 1
+            assert "page_token" not in SENT[-1].url.params  # None: the first page
+            c1.t.list(page_token=None)
+            assert "page_token" not in SENT[-1].url.params
             assert c1.t.iter_list_operation().id == "x"  # ... and the operation named IterList
             assert SENT[-1].url.path == "/things/iter"
         """,

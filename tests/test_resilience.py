@@ -234,7 +234,34 @@ def test_a_passing_token_endpoint_failure_is_retried_and_logged_without_secrets(
         "/auth/v1/token",
         "/api/v2/apps/a/entitlements/b/owners/entitlements/c/d/e",
     ]
-    (record,) = caplog.records
+    # one retry line (the other INFO lines are the request/response log, see test_client.py)
+    (record,) = [r for r in caplog.records if "retry" in r.getMessage()]
     assert "after token endpoint HTTP 503" in record.getMessage()
     for text in (record.getMessage(), caplog.text):
         assert "the-access-token" not in text and secret.rsplit(":", 1)[1] not in text
+
+
+def test_page_by_page_with_the_cursor_and_no_cursor_for_the_first_page() -> None:
+    options = {"method": "GET", "url": "/api/v1/things", "params": {"page_token": None, "pageSize": 4}}
+    with LoopbackServer(pages(10, 4)) as server:
+        c1, _ = client(server)
+        walk = c1.paginate(
+            options, Page, container="params", cursor="page_token", items="list_",
+            next_cursor="next_page_token", idempotent=True,
+        )  # fmt: skip
+        found = [(len(page.list_), page.next_page_token) for page in walk.pages()]
+        assert found == [(4, "4"), (4, "8"), (2, "")]
+        assert "page_token" not in server.seen[0].query  # None: the first page, not "?page_token="
+        assert [s.query.get("page_token") for s in server.seen[1:]] == [["4"], ["8"]]
+        assert [p.next_page_token for p in walk.pages()] == ["4", "8", ""]  # pages() starts afresh
+
+    async def run(server: LoopbackServer) -> list[str]:
+        async with AsyncConductorOne(access_token="t", server_url=server.url) as ac1:
+            walk = ac1.paginate(
+                {"method": "GET", "url": "/x"}, Page, container="params", cursor="page_token",
+                items="list_", next_cursor="next_page_token", idempotent=True,
+            )  # fmt: skip
+            return [page.next_page_token async for page in walk.pages()]
+
+    with LoopbackServer(pages(5, 2)) as server:
+        assert asyncio.run(run(server)) == ["2", "4", ""]

@@ -7,10 +7,30 @@ nothing here depends on how (authentication, retries and errors are theirs).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+PageT_co = TypeVar("PageT_co", covariant=True)
+
+
+class SyncPageIterator(Protocol[ItemT_co, PageT_co]):
+    """What ``iter_<operation>`` returns: iterate for every item of every page, or ``pages()``."""
+
+    def __iter__(self) -> Iterator[ItemT_co]: ...
+
+    def pages(self) -> Iterator[PageT_co]:
+        """Each page (the operation's response model, with its next cursor), one request each."""
+        ...
+
+
+class AsyncPageIterator(Protocol[ItemT_co, PageT_co]):
+    """What ``iter_<operation>`` returns on the async client (``async for``, or ``pages()``)."""
+
+    def __aiter__(self) -> AsyncIterator[ItemT_co]: ...
+
+    def pages(self) -> AsyncIterator[PageT_co]: ...
 
 
 class SyncTransport(Protocol):
@@ -22,6 +42,9 @@ class SyncTransport(Protocol):
         idempotent: bool,
         max_retries: int | None,
         timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> T:
         """Send ``options`` (``httpx.Client.request`` arguments) and ``parse`` the 2xx JSON body."""
         ...
@@ -38,7 +61,10 @@ class SyncTransport(Protocol):
         idempotent: bool,
         max_retries: int | None,
         timeout: float | None,
-    ) -> Iterator[Any]:
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> SyncPageIterator[Any, Any]:
         """Every item of every page: ``options[container][cursor]`` carries each page's cursor."""
         ...
 
@@ -52,6 +78,9 @@ class AsyncTransport(Protocol):
         idempotent: bool,
         max_retries: int | None,
         timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> T: ...
 
     def paginate(
@@ -66,7 +95,10 @@ class AsyncTransport(Protocol):
         idempotent: bool,
         max_retries: int | None,
         timeout: float | None,
-    ) -> AsyncIterator[Any]: ...
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> AsyncPageIterator[Any, Any]: ...
 
 
-__all__ = ["AsyncTransport", "SyncTransport"]
+__all__ = ["AsyncPageIterator", "AsyncTransport", "SyncPageIterator", "SyncTransport"]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import logging
+import os
 import random
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -23,9 +24,10 @@ from ._exceptions import (
     APIResponseValidationError,
     APITimeoutError,
     AuthenticationError,
-    PaginationError,
+    request_id,
     status_error,
 )
+from ._pagination import AsyncPages, Cursor, SyncPages
 from ._settings import Settings
 from ._version import __version__
 
@@ -35,6 +37,9 @@ USER_AGENT = (
     f"python/{sys.version_info.major}.{sys.version_info.minor} httpx/{httpx.__version__}"
 )
 logger = logging.getLogger("conductorone")
+LOG_VARIABLE = "CONDUCTORONE_LOG"  # "info": a line per request and response; "debug": and body sizes
+# Query parameters whose values are credentials or cursors: logged as "…".
+_SECRET_QUERY = ("token", "secret", "password", "key")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
@@ -137,56 +142,169 @@ def parse_body(response: httpx.Response, parse: Callable[[Any], T]) -> T:
         ) from error
 
 
-def _page_options(options: dict[str, Any], container: str, cursor: str, value: str) -> dict[str, Any]:
-    page = dict(options)
-    page[container] = {**(options.get(container) or {}), cursor: value}
-    return page
+def configure_logging() -> None:
+    """``CONDUCTORONE_LOG=info|debug`` turns on the ``conductorone`` logger, to stderr."""
+    level = {"info": logging.INFO, "debug": logging.DEBUG}.get(
+        os.environ.get(LOG_VARIABLE, "").strip().lower()
+    )
+    if level is None:
+        return
+    logger.setLevel(level)
+    if not any(getattr(handler, "_conductorone", False) for handler in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        handler._conductorone = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
-class _Pager:
-    """Follows a cursor from page to page; refuses one the server already sent."""
+def loggable_url(url: httpx.URL) -> str:
+    """The URL as sent, but for the values of credential-like query parameters (tokens, cursors)."""
+    base = f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii').split('?', 1)[0]}"
+    if not url.query:
+        return base
+    shown = [
+        f"{name}=…" if any(word in name.lower() for word in _SECRET_QUERY) else f"{name}={value}"
+        for name, value in url.params.multi_items()
+    ]
+    return f"{base}?{'&'.join(shown)}"
 
-    __slots__ = ("_container", "_cursor", "_items", "_next", "_seen")
 
-    def __init__(self, options: dict[str, Any], container: str, cursor: str, items: str, next_cursor: str):
-        self._container, self._cursor, self._items, self._next = container, cursor, items, next_cursor
-        start = (options.get(container) or {}).get(cursor)
-        self._seen = {start} if isinstance(start, str) and start else set()
+def _log_exchange(request: httpx.Request, response: httpx.Response, started: float, attempt: int) -> None:
+    """One line per response: method, URL (tokens hidden), status, time, attempt, request id."""
+    elapsed = (time.perf_counter() - started) * 1000
+    rid = request_id(response)
+    size = f", {len(response.content)} bytes" if logger.isEnabledFor(logging.DEBUG) else ""
+    logger.info(
+        "%s %s -> %d in %.0f ms (attempt %d%s%s)",
+        request.method,
+        loggable_url(request.url),
+        response.status_code,
+        elapsed,
+        attempt + 1,
+        f", request id {rid}" if rid else "",
+        size,
+    )
 
-    def items(self, page: Any) -> Any:
-        return getattr(page, self._items, None) or ()
 
-    def next_options(self, options: dict[str, Any], page: Any) -> dict[str, Any] | None:
-        token = getattr(page, self._next, None)
-        if not isinstance(token, str) or not token:
-            return None
-        if token in self._seen:
-            raise PaginationError(
-                f"the server repeated the page cursor {token!r} after {len(self._seen)} page(s); "
-                "stopped instead of looping"
-            )
-        self._seen.add(token)
-        return _page_options(options, self._container, self._cursor, token)
+class _NotGiven:
+    """The type of NOT_GIVEN: an argument left out (where None means something)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven()
+_Client = TypeVar("_Client", bound="BaseClient")
 
 
 class BaseClient:
     """What the sync and async clients share: settings, and how their httpx client is set up."""
 
-    def __init__(self, settings: Settings, *, max_retries: int, timeout: float | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        max_retries: int,
+        timeout: float | None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+    ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
         self.server_url = settings.server_url
         self.max_retries = max_retries
         self.timeout = timeout
+        self.default_headers: dict[str, str] = dict(default_headers or {})
+        self.default_query: dict[str, Any] = dict(default_query or {})
         self._auth = settings.auth
+        configure_logging()
 
     def _configure(self, http: httpx.Client | httpx.AsyncClient, owned: bool) -> None:
         # A client passed in keeps its transport, proxies, limits and headers; it gets the
-        # server and the credentials so that its lower-level use is authenticated too.
+        # server and the credentials so that its lower-level use is authenticated too, and our
+        # User-Agent unless its owner set one of their own.
         http.base_url = httpx.URL(self.server_url)
         http.auth = self._auth
-        if owned:
+        if owned or http.headers.get("User-Agent", "").startswith("python-httpx/"):
             http.headers["User-Agent"] = USER_AGENT
+
+    def _prepare(
+        self,
+        options: dict[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        """``options`` with the client's defaults under, and the call's extras over, its own."""
+        prepared = dict(options)
+        headers = {**self.default_headers, **(options.get("headers") or {}), **(extra_headers or {})}
+        params = {**self.default_query, **(options.get("params") or {}), **(extra_query or {})}
+        params = {name: value for name, value in params.items() if value is not None}
+        for key, value in (("headers", headers), ("params", params)):
+            if value:
+                prepared[key] = value
+            else:
+                prepared.pop(key, None)
+        if extra_body:
+            body = options.get("json")
+            if body is not None and not isinstance(body, dict):
+                raise TypeError(
+                    "extra_body adds fields to a JSON object body; this request's body is not one"
+                )
+            prepared["json"] = {**(body or {}), **extra_body}
+        return prepared
+
+    def with_options(
+        self: _Client,
+        *,
+        max_retries: int | None = None,
+        timeout: float | _NotGiven | None = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+    ) -> _Client:
+        """This client with other settings, sharing its connection pool and token cache.
+
+        ``default_headers`` and ``default_query`` are added to (and override) this client's.
+        Closing the original closes the connections the copies use.
+        """
+        changes: dict[str, Any] = {}
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+            changes["max_retries"] = max_retries
+        if not isinstance(timeout, _NotGiven):
+            changes["timeout"] = timeout
+        if default_headers:
+            changes["default_headers"] = {**self.default_headers, **default_headers}
+        if default_query:
+            changes["default_query"] = {**self.default_query, **default_query}
+        copied: _Client = self._copy(**changes)
+        return copied
+
+    @property
+    def http_client(self) -> httpx.Client | httpx.AsyncClient:
+        raise NotImplementedError
+
+    def _copy(self, **changes: Any) -> Any:
+        """A client sharing this one's connections and token cache, with some settings changed."""
+        clone = object.__new__(type(self))
+        shared = (
+            "server_url",
+            "max_retries",
+            "timeout",
+            "default_headers",
+            "default_query",
+            "_auth",
+            "_sleep",
+        )
+        for name in shared:
+            setattr(clone, name, getattr(self, name))
+        clone._http = self.http_client  # type: ignore[attr-defined]  # created now: shared
+        clone._owns_http = False  # type: ignore[attr-defined]  # the original closes it
+        clone._http_lock = getattr(self, "_http_lock", None)  # type: ignore[attr-defined]
+        for name, value in changes.items():
+            setattr(clone, name, value)
+        return clone
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self.server_url!r}, auth={self._auth!r})"
@@ -235,8 +353,16 @@ class SyncAPIClient(BaseClient):
         *,
         max_retries: int,
         timeout: float | None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(settings, max_retries=max_retries, timeout=timeout)
+        super().__init__(
+            settings,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
         self._owns_http = http_client is None
         if http_client is not None:
             self._configure(http_client, False)
@@ -267,17 +393,24 @@ class SyncAPIClient(BaseClient):
         idempotent: bool,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> T:
         retries = self._retries(max_retries)
         http = self._http or self.http_client
+        options = self._prepare(options, extra_headers, extra_query, extra_body)
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
+            started = time.perf_counter()
             try:
                 response = http.send(request)
             except (httpx.TransportError, AuthenticationError) as error:
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
+                if logger.isEnabledFor(logging.INFO):
+                    _log_exchange(request, response, started, attempt)
                 if response.is_success:
                     return parse_body(response, parse)
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
@@ -297,15 +430,19 @@ class SyncAPIClient(BaseClient):
         idempotent: bool,
         max_retries: int | None = None,
         timeout: float | None = None,
-    ) -> Iterator[Any]:
-        pager = _Pager(options, container, cursor, items, next_cursor)
-        page_options: dict[str, Any] | None = options
-        while page_options is not None:
-            page = self.request(
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPages[Any, Any]:
+        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        cursor_rule = Cursor(container, cursor, items, next_cursor)
+
+        def fetch(page_options: dict[str, Any]) -> Any:
+            return self.request(
                 page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
             )
-            yield from pager.items(page)
-            page_options = pager.next_options(options, page)
+
+        return SyncPages(options, cursor_rule, fetch)
 
     def close(self) -> None:
         """Close the connections (of an httpx client we created; one you passed in stays yours)."""
@@ -321,8 +458,16 @@ class AsyncAPIClient(BaseClient):
         *,
         max_retries: int,
         timeout: float | None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(settings, max_retries=max_retries, timeout=timeout)
+        super().__init__(
+            settings,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
         self._owns_http = http_client is None
         if http_client is not None:
             self._configure(http_client, False)
@@ -348,17 +493,24 @@ class AsyncAPIClient(BaseClient):
         idempotent: bool,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> T:
         retries = self._retries(max_retries)
         http = self._http or self.http_client
+        options = self._prepare(options, extra_headers, extra_query, extra_body)
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
+            started = time.perf_counter()
             try:
                 response = await http.send(request)
             except (httpx.TransportError, AuthenticationError) as error:
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
+                if logger.isEnabledFor(logging.INFO):
+                    _log_exchange(request, response, started, attempt)
                 if response.is_success:
                     return parse_body(response, parse)
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
@@ -366,7 +518,7 @@ class AsyncAPIClient(BaseClient):
             await self._sleep(delay)
             attempt += 1
 
-    async def paginate(
+    def paginate(
         self,
         options: dict[str, Any],
         parse: Callable[[Any], Any],
@@ -378,16 +530,19 @@ class AsyncAPIClient(BaseClient):
         idempotent: bool,
         max_retries: int | None = None,
         timeout: float | None = None,
-    ) -> AsyncIterator[Any]:
-        pager = _Pager(options, container, cursor, items, next_cursor)
-        page_options: dict[str, Any] | None = options
-        while page_options is not None:
-            page = await self.request(
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPages[Any, Any]:
+        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        cursor_rule = Cursor(container, cursor, items, next_cursor)
+
+        async def fetch(page_options: dict[str, Any]) -> Any:
+            return await self.request(
                 page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
             )
-            for item in pager.items(page):
-                yield item
-            page_options = pager.next_options(options, page)
+
+        return AsyncPages(options, cursor_rule, fetch)
 
     async def close(self) -> None:
         """Close the connections (of an httpx client we created; one you passed in stays yours)."""

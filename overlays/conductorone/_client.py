@@ -6,7 +6,9 @@ Each is a base client (retries, errors, pagination) plus the generated operation
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
 import httpx
 from conductorone_api.api import AsyncResources, Resources
@@ -32,6 +34,9 @@ class ConductorOne(SyncAPIClient, Resources):
         max_retries: retries after a retryable failure (see the README); 0 disables them.
         http_client: an ``httpx.Client`` to use (transport, proxies, limits); its base URL
             and auth are set by this client, and closing is left to you.
+        default_headers, default_query: sent with every request (a call's own, and its
+            ``extra_headers``/``extra_query``, win). ``with_options(...)`` makes a client with
+            other settings that shares this one's connections and token cache.
     """
 
     def __init__(
@@ -46,6 +51,8 @@ class ConductorOne(SyncAPIClient, Resources):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         settings = resolve(
             client_id=client_id,
@@ -55,7 +62,14 @@ class ConductorOne(SyncAPIClient, Resources):
             server_url=server_url,
             tenant=tenant,
         )
-        super().__init__(settings, http_client, max_retries=max_retries, timeout=timeout)
+        super().__init__(
+            settings,
+            http_client,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
 
     def __enter__(self) -> ConductorOne:
         return self
@@ -84,6 +98,8 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         settings = resolve(
             client_id=client_id,
@@ -93,7 +109,14 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
             server_url=server_url,
             tenant=tenant,
         )
-        super().__init__(settings, http_client, max_retries=max_retries, timeout=timeout)
+        super().__init__(
+            settings,
+            http_client,
+            max_retries=max_retries,
+            timeout=timeout,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
 
     async def __aenter__(self) -> AsyncConductorOne:
         return self

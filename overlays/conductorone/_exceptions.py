@@ -72,6 +72,8 @@ class APIStatusError(APIError):
         status_code: the HTTP status.
         body: the decoded JSON body (``None`` if it was not JSON; the text is on ``response``).
         response: the ``httpx.Response``.
+        request_id: the server's id for the request (``X-Request-Id`` or ``Request-Id``), if sent:
+            quote it to ConductorOne support.
     """
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
@@ -79,6 +81,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.body = body
+        self.request_id = request_id(response)
 
 
 class BadRequestError(APIStatusError):
@@ -143,6 +146,14 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
+
+
+def request_id(response: httpx.Response) -> str | None:
+    """The id the server gave the request, from the conventional headers."""
+    return next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None)
+
+
 def _has_request(response: httpx.Response) -> bool:
     try:
         response.request  # noqa: B018 - raises when the response was built without one
@@ -161,7 +172,8 @@ def status_error(response: httpx.Response) -> APIStatusError:
     if not isinstance(detail, str) or not detail:
         detail = response.reason_phrase or "error"
     where = f" from {response.request.method} {response.request.url.path}" if _has_request(response) else ""
-    message = f"HTTP {response.status_code}{where}: {detail}"
+    rid = request_id(response)
+    message = f"HTTP {response.status_code}{where}: {detail}" + (f" (request id {rid})" if rid else "")
     kind = _BY_STATUS.get(response.status_code)
     if kind is None:
         kind = InternalServerError if response.status_code >= 500 else APIStatusError

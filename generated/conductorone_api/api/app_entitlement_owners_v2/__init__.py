@@ -7,13 +7,13 @@ it through the client (auth, retries, errors) and returns the typed model.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ...client import AsyncTransport, SyncTransport
+    from ...client import AsyncPageIterator, AsyncTransport, SyncPageIterator, SyncTransport
     from ...models.create_app_entitlement_entitlement_owner_request import CreateAppEntitlementEntitlementOwnerRequest
     from ...models.create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
 
@@ -42,6 +42,9 @@ class AppEntitlementOwnersV2Resource:
         body: CreateAppEntitlementEntitlementOwnerRequest | Unset = UNSET,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> CreateAppEntitlementEntitlementOwnerResponse:
         """Create Entitlement Owner
 
@@ -58,6 +61,9 @@ class AppEntitlementOwnersV2Resource:
             body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
         """
 
         from . import create_entitlement_owner as operation
@@ -71,7 +77,14 @@ class AppEntitlementOwnersV2Resource:
             body=body,
         )
         return self._client.request(
-            options, operation.parse_response, idempotent=operation.IDEMPOTENT, max_retries=max_retries, timeout=timeout
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
 
@@ -94,6 +107,9 @@ class AsyncAppEntitlementOwnersV2Resource:
         body: CreateAppEntitlementEntitlementOwnerRequest | Unset = UNSET,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> CreateAppEntitlementEntitlementOwnerResponse:
         """Create Entitlement Owner
 
@@ -110,6 +126,9 @@ class AsyncAppEntitlementOwnersV2Resource:
             body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
         """
 
         from . import create_entitlement_owner as operation
@@ -123,7 +142,14 @@ class AsyncAppEntitlementOwnersV2Resource:
             body=body,
         )
         return await self._client.request(
-            options, operation.parse_response, idempotent=operation.IDEMPOTENT, max_retries=max_retries, timeout=timeout
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
 

@@ -7,13 +7,13 @@ it through the client (auth, retries, errors) and returns the typed model.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ...client import AsyncTransport, SyncTransport
+    from ...client import AsyncPageIterator, AsyncTransport, SyncPageIterator, SyncTransport
     from ...models.get_entitlement_owner_response import GetEntitlementOwnerResponse
 
 # Method name -> the module under this package that builds its request.
@@ -39,6 +39,9 @@ class AppOwnersV2Resource:
         app_entitlement_ref_id: str,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> GetEntitlementOwnerResponse:
         """Get Entitlement Owner
 
@@ -53,6 +56,9 @@ class AppOwnersV2Resource:
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
         """
 
         from . import get_entitlement_owner as operation
@@ -64,7 +70,14 @@ class AppOwnersV2Resource:
             app_entitlement_ref_id=app_entitlement_ref_id,
         )
         return self._client.request(
-            options, operation.parse_response, idempotent=operation.IDEMPOTENT, max_retries=max_retries, timeout=timeout
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
 
@@ -85,6 +98,9 @@ class AsyncAppOwnersV2Resource:
         app_entitlement_ref_id: str,
         max_retries: int | None = None,
         timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> GetEntitlementOwnerResponse:
         """Get Entitlement Owner
 
@@ -99,6 +115,9 @@ class AsyncAppOwnersV2Resource:
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
         """
 
         from . import get_entitlement_owner as operation
@@ -110,7 +129,14 @@ class AsyncAppOwnersV2Resource:
             app_entitlement_ref_id=app_entitlement_ref_id,
         )
         return await self._client.request(
-            options, operation.parse_response, idempotent=operation.IDEMPOTENT, max_retries=max_retries, timeout=timeout
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
 
