@@ -154,3 +154,35 @@ def test_conductorone_log_prints_a_line_per_exchange(api: LoopbackServer, level:
     assert "(attempt 1, request id req-1" in line
     assert ("bytes)" in line) == (level == "debug")
     assert "secret-access-token" not in done.stderr and "cursor-xyz" not in done.stderr
+
+
+def test_raw_responses_keep_retries_and_typed_errors() -> None:
+    answers = iter([Reply(503), Reply(200, OWNER, headers={"X-Request-Id": "req-7", "X-Extra": "yes"})])
+
+    def handle(seen: Seen) -> Reply:
+        if seen.path.endswith("/missing"):
+            return Reply(404, {"message": "gone"})
+        return next(answers)
+
+    with LoopbackServer(handle) as server, ConductorOne(access_token="t", server_url=server.url) as c1:
+        c1._sleep = lambda _delay: None  # no real waiting in tests
+        raw = c1.with_raw_response.app_owners_v2.get_entitlement_owner(**GET_ARGS)
+        assert (raw.status_code, raw.headers["x-extra"], raw.request_id) == (200, "yes", "req-7")
+        assert isinstance(raw.http_response, httpx.Response) and len(server.seen) == 2  # the 503 was retried
+        owner = raw.parse()
+        assert owner is raw.parse() and owner.app_owner_entitlement is not None
+        assert repr(raw).startswith("<APIResponse [200] GET /api/v2/apps/app-1/")
+        with pytest.raises(NotFoundError):
+            c1.with_raw_response.app_owners_v2.get_entitlement_owner(
+                **{**GET_ARGS, "app_entitlement_ref_id": "missing"}
+            )
+
+
+def test_async_raw_responses(api: LoopbackServer) -> None:
+    async def run() -> tuple[int, Any]:
+        async with AsyncConductorOne(access_token="t", server_url=api.url) as c1:
+            raw = await c1.with_raw_response.app_owners_v2.get_entitlement_owner(**GET_ARGS)
+            return raw.status_code, raw.parse()
+
+    status, owner = asyncio.run(run())
+    assert status == 200 and type(owner).__name__ == "GetEntitlementOwnerResponse"

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
 
+import httpx
+
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 ItemT_co = TypeVar("ItemT_co", covariant=True)
 PageT_co = TypeVar("PageT_co", covariant=True)
 
@@ -69,6 +72,58 @@ class SyncTransport(Protocol):
         ...
 
 
+class RawResponse(Protocol[T_co]):
+    """A whole 2xx response (``client.with_raw_response.<group>.<method>(...)``)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> httpx.Headers: ...
+
+    @property
+    def http_response(self) -> httpx.Response: ...
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    def parse(self) -> T_co:
+        """The body as the operation's model (parsed once)."""
+        ...
+
+
+class SyncRawTransport(Protocol):
+    def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> RawResponse[T]:
+        """As ``SyncTransport.request`` (retries, errors), returning the response unparsed."""
+        ...
+
+
+class AsyncRawTransport(Protocol):
+    async def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> RawResponse[T]: ...
+
+
 class AsyncTransport(Protocol):
     async def request(
         self,
@@ -101,4 +156,12 @@ class AsyncTransport(Protocol):
     ) -> AsyncPageIterator[Any, Any]: ...
 
 
-__all__ = ["AsyncPageIterator", "AsyncTransport", "SyncPageIterator", "SyncTransport"]
+__all__ = [
+    "AsyncPageIterator",
+    "AsyncRawTransport",
+    "AsyncTransport",
+    "RawResponse",
+    "SyncPageIterator",
+    "SyncRawTransport",
+    "SyncTransport",
+]

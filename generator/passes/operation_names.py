@@ -36,7 +36,7 @@ _VERSION = re.compile(r"^v\d+[a-z0-9]*$", re.IGNORECASE)
 # Attributes of ConductorOne/AsyncConductorOne, present and planned; tests/test_hostile.py
 # checks that every attribute the clients have is listed.
 RESERVED_GROUP_NAMES = frozenset(
-    {"request", "close", "aclose", "http_client", "paginate", "max_retries", "server_url", "timeout",
+    {"request", "request_raw", "close", "aclose", "http_client", "paginate", "max_retries", "server_url", "timeout",
      "with_options", "with_raw_response", "copy", "default_headers", "default_query"}
 )  # fmt: skip
 PAGINATOR_PREFIX = "iter_"

@@ -21,13 +21,13 @@ import httpx
 
 from ._exceptions import (
     APIConnectionError,
-    APIResponseValidationError,
     APITimeoutError,
     AuthenticationError,
     request_id,
     status_error,
 )
 from ._pagination import AsyncPages, Cursor, SyncPages
+from ._response import APIResponse, parse_body
 from ._settings import Settings
 from ._version import __version__
 
@@ -120,26 +120,6 @@ def _connection_error(error: httpx.TransportError, request: httpx.Request) -> AP
         return APITimeoutError(f"{_where(request)} timed out ({type(error).__name__})", request=request)
     reason = str(error) or type(error).__name__
     return APIConnectionError(f"{_where(request)} failed: {reason}", request=request)
-
-
-def parse_body(response: httpx.Response, parse: Callable[[Any], T]) -> T:
-    """The 2xx ``response`` parsed into its model, or APIResponseValidationError saying why not."""
-    try:
-        data = response.json() if response.content else {}
-    except ValueError:
-        raise APIResponseValidationError(
-            f"HTTP {response.status_code} from {_where(response.request)}: the body is not JSON",
-            response=response,
-        ) from None
-    try:
-        return parse(data)
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
-        raise APIResponseValidationError(
-            f"HTTP {response.status_code} from {_where(response.request)}: "
-            f"the body does not match the declared model ({type(error).__name__}: {error})",
-            response=response,
-            body=data,
-        ) from error
 
 
 def configure_logging() -> None:
@@ -385,21 +365,18 @@ class SyncAPIClient(BaseClient):
                 http = self._http
         return http
 
-    def request(
+    def _send(
         self,
         options: dict[str, Any],
-        parse: Callable[[Any], T],
-        *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> T:
+        max_retries: int | None,
+        timeout: float | None,
+        extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
+    ) -> httpx.Response:
+        """The 2xx response to ``options``, after the retries it takes; or the error it is."""
         retries = self._retries(max_retries)
         http = self._http or self.http_client
-        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        options = self._prepare(options, *extras)
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
@@ -412,11 +389,42 @@ class SyncAPIClient(BaseClient):
                 if logger.isEnabledFor(logging.INFO):
                     _log_exchange(request, response, started, attempt)
                 if response.is_success:
-                    return parse_body(response, parse)
+                    return response
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
                 response.close()
             self._sleep(delay)
             attempt += 1
+
+    def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> T:
+        extras = (extra_headers, extra_query, extra_body)
+        return parse_body(self._send(options, idempotent, max_retries, timeout, extras), parse)
+
+    def request_raw(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[T]:
+        """As :meth:`request` (retries, typed errors), returning the whole 2xx response."""
+        extras = (extra_headers, extra_query, extra_body)
+        return APIResponse(self._send(options, idempotent, max_retries, timeout, extras), parse)
 
     def paginate(
         self,
@@ -485,21 +493,18 @@ class AsyncAPIClient(BaseClient):
             self._http = created
         return self._http
 
-    async def request(
+    async def _send(
         self,
         options: dict[str, Any],
-        parse: Callable[[Any], T],
-        *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> T:
+        max_retries: int | None,
+        timeout: float | None,
+        extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
+    ) -> httpx.Response:
+        """The 2xx response to ``options``, after the retries it takes; or the error it is."""
         retries = self._retries(max_retries)
         http = self._http or self.http_client
-        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        options = self._prepare(options, *extras)
         attempt = 0
         while True:
             request = http.build_request(**options, timeout=self._timeout(timeout))
@@ -512,11 +517,42 @@ class AsyncAPIClient(BaseClient):
                 if logger.isEnabledFor(logging.INFO):
                     _log_exchange(request, response, started, attempt)
                 if response.is_success:
-                    return parse_body(response, parse)
+                    return response
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
                 await response.aclose()
             await self._sleep(delay)
             attempt += 1
+
+    async def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> T:
+        extras = (extra_headers, extra_query, extra_body)
+        return parse_body(await self._send(options, idempotent, max_retries, timeout, extras), parse)
+
+    async def request_raw(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[T]:
+        """As :meth:`request` (retries, typed errors), returning the whole 2xx response."""
+        extras = (extra_headers, extra_query, extra_body)
+        return APIResponse(await self._send(options, idempotent, max_retries, timeout, extras), parse)
 
     def paginate(
         self,

@@ -6,15 +6,19 @@ Each is a base client (retries, errors, pagination) plus the generated operation
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from conductorone_api.api import AsyncResources, Resources
+from conductorone_api.api import AsyncRawResources, AsyncResources, RawResources, Resources
 
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from ._response import APIResponse
 from ._settings import resolve
+
+T = TypeVar("T")
 
 
 class ConductorOne(SyncAPIClient, Resources):
@@ -38,6 +42,11 @@ class ConductorOne(SyncAPIClient, Resources):
             ``extra_headers``/``extra_query``, win). ``with_options(...)`` makes a client with
             other settings that shares this one's connections and token cache.
     """
+
+    @cached_property
+    def with_raw_response(self) -> RawResources:
+        """The same operations, returning the whole response: ``c1.with_raw_response.apps.get(...)``."""
+        return _RawResponses(self)
 
     def __init__(
         self,
@@ -86,6 +95,11 @@ class ConductorOne(SyncAPIClient, Resources):
 class AsyncConductorOne(AsyncAPIClient, AsyncResources):
     """The asyncio twin of :class:`ConductorOne`: same arguments, ``await`` every operation."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncRawResources:
+        """The same operations, returning the whole response (``await`` them)."""
+        return _AsyncRawResponses(self)
+
     def __init__(
         self,
         *,
@@ -128,3 +142,65 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+class _RawResponses(RawResources):
+    """``client.with_raw_response``: every group, its methods returning an ``APIResponse``
+    (status, headers, request id, the ``httpx.Response``; ``.parse()`` for the model), with
+    the client's retries and typed errors."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> APIResponse[T]:
+        return self._client.request_raw(
+            options,
+            parse,
+            idempotent=idempotent,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+
+
+class _AsyncRawResponses(AsyncRawResources):
+    """The async ``client.with_raw_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def request(
+        self,
+        options: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        max_retries: int | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> APIResponse[T]:
+        return await self._client.request_raw(
+            options,
+            parse,
+            idempotent=idempotent,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )

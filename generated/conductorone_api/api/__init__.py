@@ -12,9 +12,19 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from ..client import AsyncTransport, SyncTransport
-    from .app_entitlement_owners_v2 import AppEntitlementOwnersV2Resource, AsyncAppEntitlementOwnersV2Resource
-    from .app_owners_v2 import AppOwnersV2Resource, AsyncAppOwnersV2Resource
+    from ..client import AsyncRawTransport, AsyncTransport, SyncRawTransport, SyncTransport
+    from .app_entitlement_owners_v2 import (
+        AppEntitlementOwnersV2Resource,
+        AppEntitlementOwnersV2ResourceWithRawResponse,
+        AsyncAppEntitlementOwnersV2Resource,
+        AsyncAppEntitlementOwnersV2ResourceWithRawResponse,
+    )
+    from .app_owners_v2 import (
+        AppOwnersV2Resource,
+        AppOwnersV2ResourceWithRawResponse,
+        AsyncAppOwnersV2Resource,
+        AsyncAppOwnersV2ResourceWithRawResponse,
+    )
 
 GROUPS = (
     "app_entitlement_owners_v2",
@@ -52,3 +62,36 @@ class AsyncResources:
         from .app_owners_v2 import AsyncAppOwnersV2Resource
 
         return AsyncAppOwnersV2Resource(cast("AsyncTransport", self))
+
+
+class RawResources:
+    """Every operation group, its methods returning the whole response (``.parse()`` for the
+    model); the class it is mixed into must be a ``SyncRawTransport``."""
+
+    @cached_property
+    def app_entitlement_owners_v2(self) -> AppEntitlementOwnersV2ResourceWithRawResponse:
+        from .app_entitlement_owners_v2 import AppEntitlementOwnersV2ResourceWithRawResponse
+
+        return AppEntitlementOwnersV2ResourceWithRawResponse(cast("SyncRawTransport", self))
+
+    @cached_property
+    def app_owners_v2(self) -> AppOwnersV2ResourceWithRawResponse:
+        from .app_owners_v2 import AppOwnersV2ResourceWithRawResponse
+
+        return AppOwnersV2ResourceWithRawResponse(cast("SyncRawTransport", self))
+
+
+class AsyncRawResources:
+    """The async twin of ``RawResources``; mixed into an ``AsyncRawTransport``."""
+
+    @cached_property
+    def app_entitlement_owners_v2(self) -> AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
+        from .app_entitlement_owners_v2 import AsyncAppEntitlementOwnersV2ResourceWithRawResponse
+
+        return AsyncAppEntitlementOwnersV2ResourceWithRawResponse(cast("AsyncRawTransport", self))
+
+    @cached_property
+    def app_owners_v2(self) -> AsyncAppOwnersV2ResourceWithRawResponse:
+        from .app_owners_v2 import AsyncAppOwnersV2ResourceWithRawResponse
+
+        return AsyncAppOwnersV2ResourceWithRawResponse(cast("AsyncRawTransport", self))

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from ...types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ...client import AsyncPageIterator, AsyncTransport, SyncPageIterator, SyncTransport
+    from ...client import (
+        AsyncPageIterator,
+        AsyncRawTransport,
+        AsyncTransport,
+        RawResponse,
+        SyncPageIterator,
+        SyncRawTransport,
+        SyncTransport,
+    )
     from ...models.get_entitlement_owner_response import GetEntitlementOwnerResponse
 
 # Method name -> the module under this package that builds its request.
@@ -140,4 +148,127 @@ class AsyncAppOwnersV2Resource:
         )
 
 
-__all__ = ["AsyncAppOwnersV2Resource", "AppOwnersV2Resource"]
+class AppOwnersV2ResourceWithRawResponse:
+    """app_owners_v2 operations, returning the whole response (``.parse()`` for the model)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SyncRawTransport) -> None:
+        self._client = client
+
+    def get_entitlement_owner(
+        self,
+        *,
+        app_id: str,
+        role_slug: str,
+        app_entitlement_ref_app_id: str,
+        app_entitlement_ref_id: str,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[GetEntitlementOwnerResponse]:
+        """Get Entitlement Owner
+
+        Get an entitlement ownership source of an app.
+
+        ``GET /api/v2/apps/{app_id}/owners/entitlements/{role_slug}/{app_entitlement_ref_app_id}/{app_entitlement_ref_id}``
+
+        Args:
+            app_id: the ``app_id`` path parameter.
+            role_slug: the ``role_slug`` path parameter.
+            app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
+            app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
+            max_retries: retries after a retryable failure, instead of the client's setting.
+            timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
+        """
+
+        from . import get_entitlement_owner as operation
+
+        options = operation.build_options(
+            app_id=app_id,
+            role_slug=role_slug,
+            app_entitlement_ref_app_id=app_entitlement_ref_app_id,
+            app_entitlement_ref_id=app_entitlement_ref_id,
+        )
+        return self._client.request(
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+
+
+class AsyncAppOwnersV2ResourceWithRawResponse:
+    """app_owners_v2 operations (async), returning the whole response (``.parse()`` for the model)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncRawTransport) -> None:
+        self._client = client
+
+    async def get_entitlement_owner(
+        self,
+        *,
+        app_id: str,
+        role_slug: str,
+        app_entitlement_ref_app_id: str,
+        app_entitlement_ref_id: str,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[GetEntitlementOwnerResponse]:
+        """Get Entitlement Owner
+
+        Get an entitlement ownership source of an app.
+
+        ``GET /api/v2/apps/{app_id}/owners/entitlements/{role_slug}/{app_entitlement_ref_app_id}/{app_entitlement_ref_id}``
+
+        Args:
+            app_id: the ``app_id`` path parameter.
+            role_slug: the ``role_slug`` path parameter.
+            app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
+            app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
+            max_retries: retries after a retryable failure, instead of the client's setting.
+            timeout: seconds to wait, instead of the client's setting.
+            extra_headers, extra_query: sent with this call, over the client's defaults and the
+                operation's own.
+            extra_body: fields added to (or replacing those of) the JSON body.
+        """
+
+        from . import get_entitlement_owner as operation
+
+        options = operation.build_options(
+            app_id=app_id,
+            role_slug=role_slug,
+            app_entitlement_ref_app_id=app_entitlement_ref_app_id,
+            app_entitlement_ref_id=app_entitlement_ref_id,
+        )
+        return await self._client.request(
+            options,
+            operation.parse_response,
+            idempotent=operation.IDEMPOTENT,
+            max_retries=max_retries,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+
+
+__all__ = [
+    "AsyncAppOwnersV2Resource",
+    "AsyncAppOwnersV2ResourceWithRawResponse",
+    "AppOwnersV2Resource",
+    "AppOwnersV2ResourceWithRawResponse",
+]
