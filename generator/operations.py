@@ -23,9 +23,13 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
-from openapi_python_client.parser.properties import ModelProperty, Property
+from openapi_python_client.parser.properties import EnumProperty, ModelProperty, Property
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from .naming import pascal_case
@@ -108,6 +112,7 @@ class OperationView:
     path: str  # the path template as the document writes it
     response_status: str | None  # the 2xx status whose body parse_response reads
     body_class: str | None  # the request body's model class, if it has one
+    example: str  # a runnable call of the facade method, for its docstring and the reference
     path_literal: str  # the path template as a Python literal
     idempotent: bool
     pagination: Pagination | None
@@ -219,12 +224,15 @@ def _model_imports(props: Sequence[PropertyProtocol]) -> set[str]:
     return found
 
 
-def operation_view(endpoint: Endpoint, field_prefix: str, document_path: str | None = None) -> OperationView:
+def operation_view(
+    endpoint: Endpoint, field_prefix: str, document_path: str | None = None, group: str = ""
+) -> OperationView:
     """Everything the endpoint module and the resource method render for one operation.
 
     ``document_path`` is the path as the document writes it (openapi-python-client rewrites
     the path's parameter names into Python names: ``{thingId}`` -> ``{thing_id}``).
     """
+    typed_parameters = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     parameters = _unique_names(
         [
             *(_parameter(p, "path") for p in endpoint.path_parameters),
@@ -269,11 +277,76 @@ def operation_view(endpoint: Endpoint, field_prefix: str, document_path: str | N
         path=original_path,
         response_status=text(successes[0].status_code.pattern) if response_class and successes else None,
         body_class=body_prop.class_info.name if isinstance(body_prop, ModelProperty) else None,
+        example=_example(
+            group,
+            _method_name(str(endpoint.name)),
+            [(view, prop) for view, prop in zip(parameters, typed_parameters, strict=True)],
+            body_prop,
+        ),
         path_literal=repr(original_path),
         idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
         pagination=pagination,
         imports=tuple(sorted(_model_imports(typed) | _pagination_imports(response_prop, pagination))),
     )
+
+
+def _example_value(prop: PropertyProtocol, imports: set[str], name: str, depth: int = 0) -> str | None:
+    """A Python expression of a valid value for ``prop`` (None: none that is simple to write)."""
+    if isinstance(prop, EnumProperty):
+        imports.add(prop.class_info.name)
+        member = next(iter(prop.values))
+        return f"{prop.class_info.name}.{member}"
+    if isinstance(prop, ModelProperty):
+        if depth > 2:
+            return None
+        imports.add(prop.class_info.name)
+        arguments = []
+        for field in prop.required_properties or []:
+            value = _example_value(field, imports, str(field.python_name), depth + 1)
+            if value is None:
+                return None
+            arguments.append(f"{field.python_name}={value}")
+        return f"{prop.class_info.name}({', '.join(arguments)})"
+    if isinstance(prop, ListProperty):
+        return "[]"
+    if isinstance(prop, BooleanProperty):
+        return "True"
+    if isinstance(prop, IntProperty):
+        return "1"
+    if isinstance(prop, FloatProperty):
+        return "1.5"
+    if isinstance(prop, StringProperty):
+        return repr(f"{name}-1")
+    return None
+
+
+def _example(
+    group: str,
+    method: str,
+    parameters: list[tuple[Parameter, PropertyProtocol]],
+    body: PropertyProtocol | None,
+) -> str:
+    """A short runnable use of ``c1.<group>.<method>``: required arguments, a body if there is one."""
+    imports: set[str] = set()
+    arguments = []
+    for view, prop in parameters:
+        if view.required:
+            value = _example_value(prop, imports, view.python_name)
+            arguments.append(f"{view.python_name}={value if value is not None else '...'}")
+    if body is not None:
+        value = _example_value(body, imports, "body")
+        if value is not None:
+            arguments.append(f"body={value}")
+    lines = ["from conductorone import ConductorOne"]
+    if imports:
+        lines.append(f"from conductorone_api.models import {', '.join(sorted(imports))}")
+    lines += [
+        "",
+        "with ConductorOne() as c1:",
+        f"    result = c1.{group}.{method}({', '.join(arguments)})",
+        "    print(result)",
+    ]
+    return "\n".join(lines)
 
 
 def _method_name(name: str) -> str:
@@ -292,7 +365,7 @@ def group_view(
     tag: str, collection: EndpointCollection, field_prefix: str, paths: dict[tuple[str, str], str]
 ) -> GroupView:
     operations = tuple(
-        operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))))
+        operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))), tag)
         for endpoint in collection.endpoints
     )
     imported = {line.rsplit(" import ", 1)[1] for op in operations for line in op.imports}
@@ -314,6 +387,13 @@ def document_paths(doc: dict[str, Any]) -> dict[tuple[str, str], str]:
     }
 
 
+def reference_index(groups: list[GroupView]) -> list[tuple[str, str, str, str]]:
+    """(HTTP method, path, group, method) of every operation, by path then HTTP method."""
+    return sorted(
+        (op.http_method, op.path, group.name, op.method_name) for group in groups for op in group.operations
+    )
+
+
 def template_globals(
     collections: dict[Any, EndpointCollection], field_prefix: str, doc: dict[str, Any]
 ) -> dict[str, Any]:
@@ -328,6 +408,7 @@ def template_globals(
         for endpoint, view in zip(collection.endpoints, groups[str(tag)].operations, strict=True)
     }
     return {
+        "reference_index": reference_index,
         "operation_groups": list(groups.values()),
         "group_of": lambda collection: groups[str(collection.tag)],
         "operation_of": lambda endpoint: views[id(endpoint)],

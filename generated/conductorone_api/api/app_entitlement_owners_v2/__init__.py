@@ -72,6 +72,15 @@ class AppEntitlementOwnersV2Resource:
             extra_headers, extra_query: sent with this call, over the client's defaults and the
                 operation's own.
             extra_body: fields added to (or replacing those of) the JSON body.
+
+        Example::
+
+            from conductorone import ConductorOne
+            from conductorone_api.models import CreateAppEntitlementEntitlementOwnerRequest
+
+            with ConductorOne() as c1:
+                result = c1.app_entitlement_owners_v2.create_entitlement_owner(app_id='app_id-1', entitlement_id='entitlement_id-1', role_slug='role_slug-1', app_entitlement_ref_app_id='app_entitlement_ref_app_id-1', app_entitlement_ref_id='app_entitlement_ref_id-1', body=CreateAppEntitlementEntitlementOwnerRequest())
+                print(result)
         """
 
         from . import create_entitlement_owner as operation
