@@ -82,7 +82,10 @@ class Parameter:
 
     @property
     def signature(self) -> str:
-        return f"{self.python_name}: {self.annotation}" + ("" if self.required else " = UNSET")
+        if self.required:
+            return f"{self.python_name}: {self.annotation}"
+        # None, like leaving it out, sends nothing (page_token=None: the first page)
+        return f"{self.python_name}: {self.annotation} | None = UNSET"
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.codegen import HEADER
+from generator.codegen import HEADER, REFERENCE_HEADER
 
 from .conftest import ROOT, run_generator, tree_bytes
 
@@ -80,7 +80,11 @@ def test_check_names_touched_added_and_removed_files(previous_output: Path) -> N
 def test_every_generated_file_says_it_is_generated() -> None:
     files = [p for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert files
-    assert [p for p in files if p.read_text(encoding="utf-8").splitlines()[0] != HEADER] == []
+    first_lines = {p: p.read_text(encoding="utf-8").splitlines()[0] for p in files}
+    assert [
+        p for p, line in first_lines.items() if line != (REFERENCE_HEADER if p.suffix == ".md" else HEADER)
+    ] == []
+    assert (GENERATED / "API.md") in first_lines
 
 
 def test_provenance_record_matches_the_vendored_document() -> None:

@@ -29,7 +29,7 @@ def build_options(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset = UNSET,
+    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
 ) -> dict[str, Any]:
     """The request for this operation as ``httpx.Client.request`` keyword arguments."""
     options: dict[str, Any] = {
@@ -45,7 +45,7 @@ def build_options(
         + "/"
         + path_segment(app_entitlement_ref_id, "app_entitlement_ref_id"),
     }
-    if not isinstance(body, Unset):
+    if body is not None and not isinstance(body, Unset):
         options["json"] = jsonable(body)
     return options
 
@@ -63,7 +63,7 @@ def sync_detailed(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset = UNSET,
+    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
 ) -> Response[CreateAppEntitlementEntitlementOwnerResponse]:
     """Create Entitlement Owner
 
@@ -99,7 +99,7 @@ async def asyncio_detailed(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset = UNSET,
+    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
 ) -> Response[CreateAppEntitlementEntitlementOwnerResponse]:
     """Create Entitlement Owner
 
