@@ -48,7 +48,8 @@ RUFF_SETTINGS = ("--isolated", "--line-length", "120", "--target-version", "py31
 RESERVED_FIELD_NAMES = frozenset(
     {"to_dict", "from_dict", "additional_properties", "src_dict", "cls", "field_dict", "instance_",
      "extra_", "got_", "prop", "prop_name", "prop_dict", "T", "UNSET", "Unset", "cast", "datetime",
-     "parse_datetime", "Any", "Mapping", "TypeVar", "TYPE_CHECKING", "attrs"}
+     "parse_datetime", "format_datetime", "json", "to_json", "Any", "Mapping", "TypeVar", "TYPE_CHECKING",
+     "attrs"}
 )  # fmt: skip
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")

@@ -118,6 +118,17 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
         empty = Thing.from_dict({key: None for key in body})
         assert empty.to_dict() == {}
 
+        # repr shows what is set; to_json is compact, with the API's names and Z for UTC;
+        # models compare by value
+        small = Thing.from_dict({"name": "n", "createdAt": "2024-01-02T03:04:05Z", "x": 1})
+        assert repr(small) == (
+            "Thing(created_at=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), "
+            "name='n', additional_properties={'x': 1})"
+        )
+        assert small.to_json() == '{"x":1,"createdAt":"2024-01-02T03:04:05Z","name":"n"}'
+        assert small == Thing.from_dict({"x": 1, "name": "n", "createdAt": "2024-01-02T05:04:05+02:00"})
+        assert small != Thing.from_dict({"name": "m"}) and repr(empty) == "Thing()"
+
         # the inline response model around a one-member allOf of a $ref
         parsed = create.parse_response({"thing": {"name": "t"}, "things": [None, {"ttl": "1s"}]})
         assert parsed.thing.name == "t" and [t.ttl for t in parsed.things] == ["1s"]

@@ -55,6 +55,12 @@ def parse_datetime(value: str) -> datetime.datetime:
         return isoparse(value)
 
 
+def format_datetime(value: datetime.datetime) -> str:
+    """RFC 3339 as the API writes it: ``Z`` for UTC (``+00:00`` otherwise reads the same)."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 T = TypeVar("T")
 
 
@@ -85,7 +91,9 @@ def jsonable(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [jsonable(item) for item in value]
@@ -115,6 +123,7 @@ __all__ = [
     "Response",
     "Unset",
     "build_response",
+    "format_datetime",
     "jsonable",
     "parse_datetime",
     "path_segment",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.app_entitlement_purpose import AppEntitlementPurpose
-from ..types import UNSET, Unset, parse_datetime
+from ..types import UNSET, Unset, format_datetime, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.app_entitlement_annotations import AppEntitlementAnnotations
@@ -59,6 +60,44 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
         "updatedAt",
         "userEditedMask",
     )
+)
+
+# The Python names of the declared fields, in order (for __repr__).
+_FIELDS: tuple[str, ...] = (
+    "alias",
+    "annotations",
+    "app_id",
+    "app_resource_id",
+    "app_resource_type_id",
+    "certify_policy_id",
+    "compliance_framework_value_ids",
+    "created_at",
+    "default_values_applied",
+    "deleted_at",
+    "deprovisioner_policy",
+    "description",
+    "display_name",
+    "duration_grant",
+    "duration_unset",
+    "emergency_grant_enabled",
+    "emergency_grant_policy_id",
+    "grant_count",
+    "grant_policy_id",
+    "id",
+    "is_automation_enabled",
+    "is_manually_managed",
+    "match_baton_id",
+    "override_access_requests_defaults",
+    "provisioner_policy",
+    "purpose",
+    "request_schema_id",
+    "revoke_policy_id",
+    "risk_level_value_id",
+    "slug",
+    "source_connector_ids",
+    "system_builtin",
+    "updated_at",
+    "user_edited_mask",
 )
 
 T = TypeVar("T", bound="AppEntitlement")
@@ -137,6 +176,17 @@ class AppEntitlement:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """Fields the API sent that this version of the document does not describe."""
 
+    def __repr__(self) -> str:
+        """Only the fields that are set (and what the API sent beyond them)."""
+        shown = [f"{name}={value!r}" for name in _FIELDS if (value := getattr(self, name)) is not UNSET]
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def to_json(self) -> str:
+        """Compact JSON with the API's own field names (``Z`` for UTC timestamps); unset fields left out."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
         if not _references_loaded:
             _load_references()
@@ -170,7 +220,7 @@ class AppEntitlement:
             field_dict["complianceFrameworkValueIds"] = compliance_framework_value_ids
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+            created_at = format_datetime(self.created_at)
         if created_at is not UNSET:
             field_dict["createdAt"] = created_at
         default_values_applied = self.default_values_applied
@@ -178,7 +228,7 @@ class AppEntitlement:
             field_dict["defaultValuesApplied"] = default_values_applied
         deleted_at: str | Unset = UNSET
         if not isinstance(self.deleted_at, Unset):
-            deleted_at = self.deleted_at.isoformat()
+            deleted_at = format_datetime(self.deleted_at)
         if deleted_at is not UNSET:
             field_dict["deletedAt"] = deleted_at
         deprovisioner_policy: dict[str, Any] | Unset = UNSET
@@ -260,7 +310,7 @@ class AppEntitlement:
             field_dict["systemBuiltin"] = system_builtin
         updated_at: str | Unset = UNSET
         if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+            updated_at = format_datetime(self.updated_at)
         if updated_at is not UNSET:
             field_dict["updatedAt"] = updated_at
         user_edited_mask = self.user_edited_mask

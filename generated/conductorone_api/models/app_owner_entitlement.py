@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime
+from ..types import UNSET, Unset, format_datetime, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.app_entitlement import AppEntitlement
@@ -25,6 +26,14 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
         "createdAt",
         "roleSlug",
     )
+)
+
+# The Python names of the declared fields, in order (for __repr__).
+_FIELDS: tuple[str, ...] = (
+    "app_entitlement",
+    "app_id",
+    "created_at",
+    "role_slug",
 )
 
 T = TypeVar("T", bound="AppOwnerEntitlement")
@@ -45,6 +54,17 @@ class AppOwnerEntitlement:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """Fields the API sent that this version of the document does not describe."""
 
+    def __repr__(self) -> str:
+        """Only the fields that are set (and what the API sent beyond them)."""
+        shown = [f"{name}={value!r}" for name in _FIELDS if (value := getattr(self, name)) is not UNSET]
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def to_json(self) -> str:
+        """Compact JSON with the API's own field names (``Z`` for UTC timestamps); unset fields left out."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
         if not _references_loaded:
             _load_references()
@@ -60,7 +80,7 @@ class AppOwnerEntitlement:
             field_dict["appId"] = app_id
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+            created_at = format_datetime(self.created_at)
         if created_at is not UNSET:
             field_dict["createdAt"] = created_at
         role_slug = self.role_slug
