@@ -48,7 +48,7 @@ RUFF_SETTINGS = ("--isolated", "--line-length", "120", "--target-version", "py31
 RESERVED_FIELD_NAMES = frozenset(
     {"to_dict", "from_dict", "additional_properties", "src_dict", "cls", "field_dict", "instance_",
      "extra_", "got_", "prop", "prop_name", "prop_dict", "T", "UNSET", "Unset", "cast", "datetime",
-     "parse_datetime", "format_datetime", "json", "to_json", "Any", "Mapping", "TypeVar", "TYPE_CHECKING",
+     "parse_datetime", "format_datetime", "enum_converter", "json", "to_json", "Any", "Mapping", "TypeVar", "TYPE_CHECKING",
      "attrs"}
 )  # fmt: skip
 

@@ -129,6 +129,34 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
         assert small == Thing.from_dict({"x": 1, "name": "n", "createdAt": "2024-01-02T05:04:05+02:00"})
         assert small != Thing.from_dict({"name": "m"}) and repr(empty) == "Thing()"
 
+        # enum fields take the member, a member of another enum with the same value, or the
+        # value itself (also in lists); a value the document does not list is kept
+        import enum
+        from conductorone_api.models import ThingStatesItem
+
+        class Elsewhere(str, enum.Enum):
+            ON = "STATE_ON"
+
+        assert Thing(state="STATE_OFF").state is ThingState.STATE_OFF
+        assert Thing(state=Elsewhere.ON).state is ThingState.STATE_ON
+        assert Thing(states=[Elsewhere.ON, "STATE_OFF", ThingStatesItem.STATE_ON]).to_dict() == {
+            "states": ["STATE_ON", "STATE_OFF", "STATE_ON"]
+        }
+        assert Thing(state="STATE_NEW").to_dict() == {"state": "STATE_NEW"}
+        for wrong in (object(), 1.5, True):
+            try:
+                Thing(state=wrong)
+            except TypeError as error:
+                assert str(error).startswith("state: expected a ThingState or its value, not "), error
+            else:
+                raise AssertionError(f"{wrong!r} was accepted")
+        try:
+            Thing(states="STATE_ON")
+        except TypeError as error:
+            assert "states: expected a list of ThingStatesItem" in str(error)
+        else:
+            raise AssertionError("a string was accepted as a list")
+
         # the inline response model around a one-member allOf of a $ref
         parsed = create.parse_response({"thing": {"name": "t"}, "things": [None, {"ttl": "1s"}]})
         assert parsed.thing.name == "t" and [t.ttl for t in parsed.things] == ["1s"]

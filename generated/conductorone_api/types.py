@@ -55,6 +55,35 @@ def parse_datetime(value: str) -> datetime.datetime:
         return isoparse(value)
 
 
+def enum_converter(cls: type[enum.Enum], field: str, each: bool = False) -> Callable[[Any], Any]:
+    """The attrs converter of an enum field (``each``: of a list of them).
+
+    Takes a member of ``cls``, a member of another enum with the same value (many enums of
+    this API repeat each other's values), or the plain value; a value ``cls`` does not list
+    is kept (a newer API may send it). Anything else is a TypeError naming the field.
+    """
+
+    def one(value: Any) -> Any:
+        if isinstance(value, (cls, Unset)) or value is None:
+            return value
+        raw = value.value if isinstance(value, enum.Enum) else value
+        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+            raise TypeError(f"{field}: expected a {cls.__name__} or its value, not {value!r}")
+        return cls(raw)
+
+    if not each:
+        return one
+
+    def many(value: Any) -> Any:
+        if isinstance(value, Unset) or value is None:
+            return value
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"{field}: expected a list of {cls.__name__} (or their values), not {value!r}")
+        return [one(item) for item in value]
+
+    return many
+
+
 def format_datetime(value: datetime.datetime) -> str:
     """RFC 3339 as the API writes it: ``Z`` for UTC (``+00:00`` otherwise reads the same)."""
     text = value.isoformat()
@@ -123,6 +152,7 @@ __all__ = [
     "Response",
     "Unset",
     "build_response",
+    "enum_converter",
     "format_datetime",
     "jsonable",
     "parse_datetime",

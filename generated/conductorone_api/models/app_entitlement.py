@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.app_entitlement_purpose import AppEntitlementPurpose
-from ..types import UNSET, Unset, format_datetime, parse_datetime
+from ..types import UNSET, Unset, enum_converter, format_datetime, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.app_entitlement_annotations import AppEntitlementAnnotations
@@ -156,7 +156,9 @@ class AppEntitlement:
     """Flag to indicate if the app-level access request settings have been overridden for the entitlement."""
     provisioner_policy: ProvisionPolicy | Unset = UNSET
     """ProvisionPolicy indicates how a provision step should be processed. Only one of its fields is set at a time."""
-    purpose: AppEntitlementPurpose | Unset = UNSET
+    purpose: AppEntitlementPurpose | Unset = _attrs_field(
+        default=UNSET, converter=enum_converter(AppEntitlementPurpose, "purpose")
+    )
     """The purpose of the app entitlement."""
     request_schema_id: str | Unset = UNSET
     """The ID of the request schema associated with this app entitlement."""
