@@ -86,7 +86,9 @@ def render(
         generated = codegen.generate(doc, out_dir / codegen.PACKAGE_NAME, document_source=inputs.spec)
         if session is None:
             return Rendered(generated.counts, lock.updated(doc))
-        checks = verify.targets(session.original, doc, generated.operations, codegen.class_name)
+        checks = verify.targets(
+            session.original, doc, generated.operations, codegen.class_name, session.candidates
+        )
         result = session.finish(out_dir, checks)
     finally:
         if session is not None:

@@ -86,12 +86,8 @@ def deref(doc: Document, node: Any) -> Any:
 
 
 def _content_schemas(holder: Any) -> Iterator[Schema]:
-    if isinstance(holder, dict):
-        if isinstance(holder.get("schema"), dict):
-            yield holder["schema"]
-        for media in (holder.get("content") or {}).values():
-            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
-                yield media["schema"]
+    for _pointer, schema in _located_content((), holder):
+        yield schema
 
 
 def response_schemas(doc: Document) -> Iterator[Schema]:
@@ -110,24 +106,8 @@ def component_schemas(doc: Document) -> dict[str, Schema]:
 
 def root_schemas(doc: Document) -> Iterator[Schema]:
     """Every top-level schema: components, and those inline in parameters, bodies and responses."""
-    yield from component_schemas(doc).values()
-    components = doc.get("components") or {}
-    for section in ("parameters", "headers", "requestBodies", "responses"):
-        for holder in (components.get(section) or {}).values():
-            yield from _content_schemas(holder)
-    for path_item in (doc.get("paths") or {}).values():
-        if not isinstance(path_item, dict):
-            continue
-        for parameter in path_item.get("parameters") or []:
-            yield from _content_schemas(parameter)
-    for _path, _method, operation in operations(doc):
-        for parameter in operation.get("parameters") or []:
-            yield from _content_schemas(parameter)
-        yield from _content_schemas(operation.get("requestBody"))
-        for response in (operation.get("responses") or {}).values():
-            yield from _content_schemas(response)
-            for header in ((response or {}).get("headers") or {}).values():
-                yield from _content_schemas(header)
+    for _pointer, schema in located_roots(doc):
+        yield schema
 
 
 def located_roots(doc: Document) -> Iterator[tuple[Pointer, Schema]]:

@@ -122,9 +122,14 @@ def candidate_schemas(doc: Document) -> list[tuple[str | int, ...]]:
 
 
 def targets(
-    original: Document, normalised: Document, operations: Iterable[OperationModels], class_name: Any
+    original: Document,
+    normalised: Document,
+    operations: Iterable[OperationModels],
+    class_name: Any,
+    candidates: list[tuple[str | int, ...]],
 ) -> list[Target]:
-    """What to check, in a fixed order; ``class_name(title)`` spells a model's class."""
+    """What to check, in a fixed order; ``class_name(title)`` spells a model's class and
+    ``candidates`` are :func:`candidate_schemas` of ``original`` (computed once, by the session)."""
     found: list[Target] = []
     package = ""
     for op in operations:
@@ -147,7 +152,7 @@ def targets(
                     )
                 )
     components = (normalised.get("components") or {}).get("schemas") or {}
-    for pointer in candidate_schemas(original):
+    for pointer in candidates:
         key = pointer[2] if pointer[:2] == ("components", "schemas") and len(pointer) == 3 else None
         schema = components.get(str(key)) if key is not None else None
         if isinstance(schema, dict) and _is_model(schema) and isinstance(schema.get("title"), str):
@@ -182,7 +187,7 @@ class Session:
 
     def __init__(self, original: Document, original_json: str, *, thorough: bool = False) -> None:
         self.original = original
-        pointers = candidate_schemas(original)
+        self.candidates = pointers = candidate_schemas(original)
         # One worker: it draws on the second core while this process generates, and a second
         # worker would import (and compile) the same ~1,000 generated modules again.
         workers = 1

@@ -442,12 +442,13 @@ class SyncAPIClient(BaseClient):
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> SyncPages[Any, Any]:
-        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        # each page's request gets the defaults and extras (in request), once
         cursor_rule = Cursor(container, cursor, items, next_cursor)
+        extras = {"extra_headers": extra_headers, "extra_query": extra_query, "extra_body": extra_body}
 
         def fetch(page_options: dict[str, Any]) -> Any:
             return self.request(
-                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
+                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout, **extras
             )
 
         return SyncPages(options, cursor_rule, fetch)
@@ -570,12 +571,13 @@ class AsyncAPIClient(BaseClient):
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncPages[Any, Any]:
-        options = self._prepare(options, extra_headers, extra_query, extra_body)
+        # each page's request gets the defaults and extras (in request), once
         cursor_rule = Cursor(container, cursor, items, next_cursor)
+        extras = {"extra_headers": extra_headers, "extra_query": extra_query, "extra_body": extra_body}
 
         async def fetch(page_options: dict[str, Any]) -> Any:
             return await self.request(
-                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout
+                page_options, parse, idempotent=idempotent, max_retries=max_retries, timeout=timeout, **extras
             )
 
         return AsyncPages(options, cursor_rule, fetch)
