@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
-from openapi_python_client.parser.properties import EnumProperty, ModelProperty, Property
+from openapi_python_client.parser.properties import EnumProperty, ModelProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
@@ -32,6 +32,7 @@ from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
+from .errors import BuildError
 from .naming import pascal_case
 from .passes.schemas import operations as operations_of
 
@@ -42,8 +43,9 @@ CALL_OPTIONS = ("max_retries", "timeout", "extra_headers", "extra_query", "extra
 # underscore, so the document cannot shadow them (``?operation=<module ...>`` was sent once).
 RESERVED_PARAMETER_NAMES = frozenset(
     {*CALL_OPTIONS, "self", "operation", "options", "params", "headers", "body", "client", "jsonable",
-     "path_segment", "build_options", "build_response", "parse_response", "httpx", "Any", "UNSET",
-     "Unset", "Response", "HTTP_METHOD", "PATH", "IDEMPOTENT", "annotations", "isinstance", "str"}
+     "path_segment", "build_options", "build_response", "parse_response", "httpx", "Any", "Sequence",
+     "Response", "HTTP_METHOD", "PATH", "IDEMPOTENT", "annotations", "isinstance", "str", "request_body",
+     "json_body", "datetime", "Mapping"}
 )  # fmt: skip
 # HTTP methods whose repetition cannot double an effect (RFC 9110, section 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
@@ -80,12 +82,14 @@ class Parameter:
     required: bool
     description: str
 
+    source: str = ""  # body fields: the model's Python name of the field
+
     @property
     def signature(self) -> str:
         if self.required:
             return f"{self.python_name}: {self.annotation}"
         # None, like leaving it out, sends nothing (page_token=None: the first page)
-        return f"{self.python_name}: {self.annotation} | None = UNSET"
+        return f"{self.python_name}: {self.annotation} | None = None"
 
 
 @attrs.frozen
@@ -107,6 +111,8 @@ class OperationView:
     path_parts: tuple[tuple[bool, str], ...]  # (is_parameter, python name or literal)
     parameters: tuple[Parameter, ...]
     body: Parameter | None
+    body_fields: tuple[Parameter, ...]  # the body model's fields, also keyword arguments
+    body_required: bool  # the document requires a body: {} is sent when nothing is given
     response_annotation: str
     response_class: str | None  # the model whose from_dict parses a 2xx body; None: kept as JSON
     summary: str
@@ -123,7 +129,7 @@ class OperationView:
 
     @property
     def all_parameters(self) -> tuple[Parameter, ...]:
-        return self.parameters + ((self.body,) if self.body else ())
+        return self.parameters + self.body_fields + ((self.body,) if self.body else ())
 
     def by_location(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -141,20 +147,26 @@ class GroupView:
         return tuple(sorted({line for op in self.operations for line in op.imports}))
 
 
-def _annotation(prop: Property) -> str:
-    return prop.get_type_string().as_unembedded_code()
+def _annotation(prop: PropertyProtocol) -> str:
+    """What a parameter takes (without None): enums also as their values, lists as any sequence."""
+    from .models import type_view  # models.py builds on this module's helpers
+
+    try:
+        return type_view(prop, str(prop.python_name)).input
+    except BuildError:
+        return prop.get_type_string(no_optional=True).as_unembedded_code()
 
 
-def _python_name(prop: Property) -> str:
+def _python_name(prop: PropertyProtocol) -> str:
     name = str(prop.python_name)
     while name in RESERVED_PARAMETER_NAMES:
         name += "_"
     return name
 
 
-def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
+def _unique_names(parameters: list[Parameter], taken: set[str] | None = None) -> list[Parameter]:
     """Parameters whose Python names collided after renaming get a number (in order)."""
-    taken: set[str] = set()
+    taken = set(taken or ())
     unique = []
     for parameter in parameters:
         name, number = parameter.python_name, 2
@@ -165,7 +177,7 @@ def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
     return unique
 
 
-def _parameter(prop: Property, location: str) -> Parameter:
+def _parameter(prop: PropertyProtocol, location: str) -> Parameter:
     return Parameter(
         python_name=_python_name(prop),
         wire_name=repr(text(prop.name)),
@@ -227,14 +239,42 @@ def _model_imports(props: Sequence[PropertyProtocol]) -> set[str]:
     return found
 
 
+def _dict_import(body: PropertyProtocol | None, dict_names: dict[str, str]) -> set[str]:
+    if not isinstance(body, ModelProperty):
+        return set()
+    cls = body.class_info.name
+    return {f"from ...models.{body.class_info.module_name} import {dict_names.get(cls, cls + 'Dict')}"}
+
+
+def _body_fields(model: ModelProperty, taken: set[str]) -> list[Parameter]:
+    """The body model's fields as keyword arguments, all optional (``body=`` may give them).
+
+    A field keeps its name unless a path, query or header parameter, a per-call option or a
+    name the generated function uses has it; then it is ``body_<name>`` (``c1.x.update(id=...,
+    body_id=...)``), numbered if even that is taken.
+    """
+    fields = []
+    for prop in [*(model.required_properties or ()), *(model.optional_properties or ())]:
+        source = str(prop.python_name)
+        name = source if source not in taken and source not in RESERVED_PARAMETER_NAMES else f"body_{source}"
+        view = _parameter(prop, "body field")
+        fields.append(attrs.evolve(view, python_name=name, source=source, required=False))
+    return _unique_names(fields, taken)
+
+
 def operation_view(
-    endpoint: Endpoint, field_prefix: str, document_path: str | None = None, group: str = ""
+    endpoint: Endpoint,
+    field_prefix: str,
+    document_path: str | None = None,
+    group: str = "",
+    dict_names: dict[str, str] | None = None,
 ) -> OperationView:
     """Everything the endpoint module and the resource method render for one operation.
 
     ``document_path`` is the path as the document writes it (openapi-python-client rewrites
     the path's parameter names into Python names: ``{thingId}`` -> ``{thing_id}``).
     """
+    dict_names = dict_names or {}
     typed_parameters = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     parameters = _unique_names(
         [
@@ -250,8 +290,17 @@ def operation_view(
     json_bodies = [b for b in endpoint.bodies if text(b.body_type) == "json"]
     body_prop = json_bodies[0].prop if json_bodies else None
     body = _parameter(body_prop, "body") if body_prop is not None else None
+    body_fields: list[Parameter] = []
     if body is not None:
-        body = attrs.evolve(body, python_name="body", wire_name="'body'")
+        body = attrs.evolve(body, python_name="body", wire_name="'body'", required=False)
+        if isinstance(body_prop, ModelProperty):
+            cls = body_prop.class_info.name
+            body = attrs.evolve(
+                body,
+                annotation=f"{cls} | {dict_names.get(cls, cls + 'Dict')}",
+                description=f"the whole body: a ``{cls}``, or a dict with the API's JSON keys (checked before sending).",
+            )
+            body_fields = _body_fields(body_prop, {p.python_name for p in parameters})
     successes = [r for r in endpoint.responses if text(r.status_code.pattern).startswith("2")]
     response_prop = successes[0].prop if successes else None
     response_class = response_prop.class_info.name if isinstance(response_prop, ModelProperty) else None
@@ -262,6 +311,8 @@ def operation_view(
     original_path = document_path or path
     typed = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     typed += [body_prop] if body_prop is not None else []
+    if isinstance(body_prop, ModelProperty):  # the body's fields are keyword arguments too
+        typed += [*(body_prop.required_properties or ()), *(body_prop.optional_properties or ())]
     typed += [response_prop] if response_class is not None and response_prop is not None else []
     return OperationView(
         module=name,
@@ -270,9 +321,9 @@ def operation_view(
         path_parts=_path_parts(path, by_template_name),
         parameters=tuple(parameters),
         body=body,
-        response_annotation=(
-            _annotation(response_prop).removesuffix(" | Unset") if response_class and response_prop else "Any"
-        ),
+        body_fields=tuple(body_fields),
+        body_required=bool(body_prop is not None and body_prop.required),
+        response_annotation=response_class or "Any",
         response_class=response_class,
         summary=doc(endpoint.summary),
         description=doc(endpoint.description),
@@ -285,11 +336,18 @@ def operation_view(
             _method_name(str(endpoint.name)),
             [(view, prop) for view, prop in zip(parameters, typed_parameters, strict=True)],
             body_prop,
+            body_fields,
         ),
         path_literal=repr(original_path),
         idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
         pagination=pagination,
-        imports=tuple(sorted(_model_imports(typed) | _pagination_imports(response_prop, pagination))),
+        imports=tuple(
+            sorted(
+                _model_imports(typed)
+                | _pagination_imports(response_prop, pagination)
+                | _dict_import(body_prop, dict_names)
+            )
+        ),
     )
 
 
@@ -328,6 +386,7 @@ def _example(
     method: str,
     parameters: list[tuple[Parameter, PropertyProtocol]],
     body: PropertyProtocol | None,
+    body_fields: Sequence[Parameter] = (),
 ) -> str:
     """A short runnable use of ``c1.<group>.<method>``: required arguments, a body if there is one."""
     imports: set[str] = set()
@@ -336,7 +395,11 @@ def _example(
         if view.required:
             value = _example_value(prop, imports, view.python_name)
             arguments.append(f"{view.python_name}={value if value is not None else '...'}")
-    if body is not None:
+    if isinstance(body, ModelProperty):
+        for field, view in zip(body.required_properties or (), body_fields, strict=False):
+            value = _example_value(field, imports, str(field.python_name))
+            arguments.append(f"{view.python_name}={value if value is not None else '...'}")
+    elif body is not None:
         value = _example_value(body, imports, "body")
         if value is not None:
             arguments.append(f"body={value}")
@@ -365,10 +428,14 @@ def _pagination_imports(response: PropertyProtocol | None, pagination: Paginatio
 
 
 def group_view(
-    tag: str, collection: EndpointCollection, field_prefix: str, paths: dict[tuple[str, str], str]
+    tag: str,
+    collection: EndpointCollection,
+    field_prefix: str,
+    paths: dict[tuple[str, str], str],
+    dict_names: dict[str, str] | None = None,
 ) -> GroupView:
     operations = tuple(
-        operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))), tag)
+        operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))), tag, dict_names)
         for endpoint in collection.endpoints
     )
     imported = {line.rsplit(" import ", 1)[1] for op in operations for line in op.imports}
@@ -398,12 +465,16 @@ def reference_index(groups: list[GroupView]) -> list[tuple[str, str, str, str]]:
 
 
 def template_globals(
-    collections: dict[Any, EndpointCollection], field_prefix: str, doc: dict[str, Any]
+    collections: dict[Any, EndpointCollection],
+    field_prefix: str,
+    doc: dict[str, Any],
+    dict_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Functions and data our templates call (registered on openapi-python-client's environment)."""
     paths = document_paths(doc)
     groups = {
-        str(tag): group_view(str(tag), c, field_prefix, paths) for tag, c in sorted(collections.items())
+        str(tag): group_view(str(tag), c, field_prefix, paths, dict_names)
+        for tag, c in sorted(collections.items())
     }
     views = {  # each endpoint's view, computed once for its module and its group's class
         id(endpoint): view

@@ -266,7 +266,7 @@ def test_properties_named_like_model_methods_and_locals(tmp_path: Path) -> None:
 
 
 def test_schema_names_used_by_the_generated_code_and_names_differing_in_case(tmp_path: Path) -> None:
-    names = ["Response", "UNSET", "Unset", "HTTPServer", "HttpServer", "Any"]
+    names = ["Response", "Model", "TypedDict", "HTTPServer", "HttpServer", "Any"]
     schemas = {n: {"type": "object", "properties": {"n": {"type": "string", "const": n}}} for n in names}
     paths = {
         f"/{n.lower()}{i}": {"get": operation({"$ref": f"#/components/schemas/{n}"})}
@@ -279,11 +279,13 @@ def test_schema_names_used_by_the_generated_code_and_names_differing_in_case(tmp
         out,
         """
         from conductorone_api import models
-        classes = {getattr(models, name) for name in models.__all__}
-        assert len(classes) == 6
-        assert not {"Response", "UNSET", "Unset", "Any"} & set(models.__all__)
+        from conductorone_api.types import Model
+        exported = {getattr(models, name) for name in models.__all__}
+        classes = {cls for cls in exported if isinstance(cls, type) and issubclass(cls, Model)}
+        assert len(classes) == 6 and len(exported) == 12  # and a TypedDict each
+        assert not {"Response", "Model", "TypedDict", "Any"} & set(models.__all__)
         with client() as c1:
-            for group in ("response0", "unset1", "unset2", "httpserver3", "httpserver4", "any5"):
+            for group in ("response0", "model1", "typeddict2", "httpserver3", "httpserver4", "any5"):
                 resource = getattr(c1, group)
                 method = next(m for m in dir(resource) if m.startswith("get_"))
                 assert getattr(resource, method)().to_dict() == {"id": "x"}

@@ -125,7 +125,7 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
             "Thing(created_at=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), "
             "name='n', additional_properties={'x': 1})"
         )
-        assert small.to_json() == '{"x":1,"createdAt":"2024-01-02T03:04:05Z","name":"n"}'
+        assert small.to_json() == '{"name":"n","createdAt":"2024-01-02T03:04:05Z","x":1}'  # the API's order
         assert small == Thing.from_dict({"x": 1, "name": "n", "createdAt": "2024-01-02T05:04:05+02:00"})
         assert small != Thing.from_dict({"name": "m"}) and repr(empty) == "Thing()"
 
@@ -153,7 +153,7 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
         try:
             Thing(states="STATE_ON")
         except TypeError as error:
-            assert "states: expected a list of ThingStatesItem" in str(error)
+            assert str(error) == "states: expected a list, not 'STATE_ON'", error
         else:
             raise AssertionError("a string was accepted as a list")
 
@@ -210,8 +210,7 @@ def test_openapi_31_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
         assert Widget.from_dict({"size": 3}).size == 3
         # defaults are the server's business: nothing is sent that was not set
         assert Widget().to_dict() == {}
-        import attrs
-        assert "never" not in {field.name for field in attrs.fields(Widget)}
+        assert "never" not in Widget._FIELDS and not hasattr(Widget, "never")
         """,
     )
 
@@ -312,6 +311,7 @@ def test_verification_failure_keeps_the_previous_output(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "generated model(s) do not read valid data" in done.stderr
-    assert "Widget: TypeError: parse_datetime() missing 1 required positional argument" in done.stderr
+    assert "Widget: ValueError: Widget." in done.stderr
+    assert "parse_datetime() missing 1 required positional argument" in done.stderr
     assert "instance: {" in done.stderr and "left unchanged" in done.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before

@@ -4,26 +4,15 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import enum
-from collections.abc import Callable, Mapping, MutableMapping
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar, Union
+import json
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from typing import IO, Any, BinaryIO, ClassVar, Generic, TypeVar, Union
 from urllib.parse import quote
 
 import httpx
 from attrs import define
-
-
-class Unset:
-    """The type of :data:`UNSET`: a field the API did not send (or sent as null)."""
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Unset = Unset()
 
 FileContent = Union[IO[bytes], bytes, str]
 FileTypes = Union[
@@ -55,33 +44,61 @@ def parse_datetime(value: str) -> datetime.datetime:
         return isoparse(value)
 
 
-def enum_converter(cls: type[enum.Enum], field: str, each: bool = False) -> Callable[[Any], Any]:
-    """The attrs converter of an enum field (``each``: of a list of them).
+def parse_date(value: str) -> datetime.date:
+    """An RFC 3339 full-date (``2026-02-03``)."""
+    return datetime.date.fromisoformat(value)
 
-    Takes a member of ``cls``, a member of another enum with the same value (many enums of
-    this API repeat each other's values), or the plain value; a value ``cls`` does not list
-    is kept (a newer API may send it). Anything else is a TypeError naming the field.
-    """
 
-    def one(value: Any) -> Any:
-        if isinstance(value, (cls, Unset)) or value is None:
+E = TypeVar("E", bound=enum.Enum)
+
+
+def to_enum(cls: type[E], value: Any, field: str) -> E | None:
+    """A user's value for an enum field: a member of ``cls``, a member of another enum with
+    the same value (many enums of this API repeat each other's values), or the plain value.
+    A value ``cls`` does not list is kept (a newer API may know it); anything else is a
+    TypeError naming the field, raised where the value is given."""
+    if value is None or isinstance(value, cls):
+        return value
+    raw = value.value if isinstance(value, enum.Enum) else value
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise TypeError(f"{field}: expected a {cls.__name__} or its value, not {value!r}")
+    return cls(raw)
+
+
+def to_list(value: Any, field: str) -> list[Any] | None:
+    """A user's sequence for a list field, as a list (a str is not taken for a list of its characters)."""
+    if value is None or type(value) is list:
+        return value
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise TypeError(f"{field}: expected a list, not {value!r}")
+    return list(value)
+
+
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+    "any": lambda value: True,
+}
+
+
+def read_union(value: Any, members: Sequence[tuple[str, Callable[[Any], Any] | None]]) -> Any:
+    """A value of a field with several types: the first member whose JSON type fits and whose
+    reader takes it (a string that is not a timestamp stays a string); else the JSON value."""
+    for json_type, read in members:
+        if not _JSON_TYPES[json_type](value):
+            continue
+        if read is None:
             return value
-        raw = value.value if isinstance(value, enum.Enum) else value
-        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-            raise TypeError(f"{field}: expected a {cls.__name__} or its value, not {value!r}")
-        return cls(raw)
-
-    if not each:
-        return one
-
-    def many(value: Any) -> Any:
-        if isinstance(value, Unset) or value is None:
-            return value
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-            raise TypeError(f"{field}: expected a list of {cls.__name__} (or their values), not {value!r}")
-        return [one(item) for item in value]
-
-    return many
+        try:
+            return read(value)
+        except (TypeError, ValueError):
+            continue
+    return value
 
 
 def format_datetime(value: datetime.datetime) -> str:
@@ -114,9 +131,203 @@ def build_response(response: httpx.Response, parse: Callable[[Any], T]) -> Respo
     )
 
 
+M = TypeVar("M", bound="Model")
+
+
+class Model:
+    """The base of every generated model: a typed view of one JSON object.
+
+    ``from_dict`` keeps the object it is given and converts nothing; a field is converted
+    on first access and kept (so ``app.owners.append(...)`` sticks). Null and absent are the
+    same (protobuf JSON): both read as None, and None is never sent. Keys the document does
+    not name are kept in ``additional_properties`` and sent back by ``to_dict``. A value the
+    API sent that cannot be read raises ValueError naming the model and field, on access.
+
+    Each model class sets ``_FIELDS`` (Python name -> JSON key, in order), ``_KEYS`` (the
+    declared JSON keys), ``_REQUIRED`` and ``_KEEPS_EXTRA``; the ``_json`` dict is never
+    written to: ``_values`` holds what was converted or set, ``_extra`` the extra keys once
+    they were read or set.
+    """
+
+    __slots__ = ("_extra", "_json", "_values")
+    _FIELDS: ClassVar[dict[str, str]] = {}
+    _KEYS: ClassVar[frozenset[str]] = frozenset()
+    _REQUIRED: ClassVar[tuple[str, ...]] = ()
+    _KEEPS_EXTRA: ClassVar[bool] = True
+    _json: Mapping[str, Any]
+    _values: dict[str, Any]
+    _extra: dict[str, Any] | None
+
+    @classmethod
+    def from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
+        """The model of a JSON object (as decoded by ``json.loads``); nothing is converted yet."""
+        if not isinstance(src_dict, Mapping):
+            raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(src_dict)}")
+        self = object.__new__(cls)
+        self._json = src_dict
+        self._values = {}
+        self._extra = None
+        return self
+
+    def _read(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
+        values = self._values
+        if key in values:
+            return values[key]
+        value = self._json.get(key)
+        if reader is None:
+            return value  # JSON is the value (str, number, bool, free-form JSON): nothing to keep
+        if value is not None:
+            try:
+                value = reader(value)
+            except Exception as exc:
+                name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
+                raise ValueError(
+                    f"{type(self).__name__}.{name}: cannot read {_short(value)} sent as {key!r}: {exc}"
+                ) from exc
+        values[key] = value
+        return value
+
+    def _read_required(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
+        value = self._read(key, reader)
+        if value is None:
+            name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
+            raise ValueError(f"{type(self).__name__}.{name}: the API sent no value for this required field")
+        return value
+
+    def _extras(self, reader: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+        if self._extra is None:
+            known = self._KEYS
+            self._extra = {
+                key: value if reader is None else reader(value)
+                for key, value in self._json.items()
+                if key not in known and value is not None
+            }
+        return self._extra
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data with the API's own key names; fields that are None left out."""
+        known = self._KEYS
+        keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
+        out: dict[str, Any] = {
+            key: copy_json(value)
+            for key, value in self._json.items()
+            if value is not None and (key in known or keep_unread_extra)
+        }
+        for key, value in self._values.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = jsonable(value)
+        if self._extra:
+            for key, value in self._extra.items():
+                if key not in known:
+                    out[key] = jsonable(value)
+        return out
+
+    def to_json(self) -> str:
+        """Compact JSON with the API's own field names (``Z`` for UTC timestamps); None fields left out."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+    def __repr__(self) -> str:
+        """Only the fields that are set (and what the API sent beyond them)."""
+        shown = [f"{name}={value!r}" for name in self._FIELDS if (value := getattr(self, name)) is not None]
+        if self._KEEPS_EXTRA and self._extras():
+            shown.append(f"additional_properties={self._extras()!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field reads equal (null and absent alike) and so do the extra keys."""
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Model)
+        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS) and (
+            self._extras() == other._extras() if self._KEEPS_EXTRA else True
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
+
+    @classmethod
+    def check_dict(cls, data: Mapping[str, Any], where: str = "body") -> None:
+        """Refuse a dict body with a key the document does not name (or without a required one),
+        naming the key, where it is and the nearest valid name, before anything is sent.
+
+        A dict body uses the API's own JSON key names (``pageSize``), as ``to_dict`` writes them.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{where}: expected a {cls.__name__} or a dict, not {_short(data)}")
+        if cls._FIELDS:  # a model without declared fields is a free-form object: any key
+            for key in data:
+                if key not in cls._KEYS:
+                    raise ValueError(_unknown_key(cls, key, where))
+        for key in cls._REQUIRED:
+            if data.get(key) is None:
+                raise ValueError(f"{where}: {cls.__name__} requires {key!r}")
+        for key, child in cls._children().items():
+            value = data.get(key)
+            if isinstance(value, Mapping):
+                child.check_dict(value, f"{where}.{key}")
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, Mapping):
+                        child.check_dict(item, f"{where}.{key}[{index}]")
+
+    @classmethod
+    def _children(cls) -> dict[str, type[Model]]:
+        """JSON key -> the model of a field holding models (or lists of them)."""
+        return {}
+
+
+def _unknown_key(cls: type[Model], key: str, where: str) -> str:
+    keys = list(cls._FIELDS.values())
+    squashed = {json_key.replace("_", "").lower(): json_key for json_key in keys}
+    nearest = cls._FIELDS.get(key) or squashed.get(key.replace("_", "").lower())
+    if nearest is None:
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        nearest = close[0] if close else None
+    hint = f"; did you mean {nearest!r}?" if nearest else f"; its keys are {', '.join(map(repr, keys[:8]))}"
+    return (
+        f"{where}: {key!r} is not a field of {cls.__name__}{hint} "
+        "(dict bodies use the API's JSON names, as to_dict() writes them)"
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of decoded JSON, so a caller changing ``to_dict()``'s result cannot change the model."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
+
+
+def request_body(model: type[Model], body: Any, fields: Mapping[str, Any], *, required: bool) -> dict[str, Any] | None:
+    """The JSON body of a call: ``body=`` (the model or a dict with its JSON keys, checked) or
+    the body fields given as keyword arguments; None: nothing to send."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    if body is not None:
+        if given:
+            raise TypeError(
+                f"give the body as body= or as keyword arguments, not both (body= and {', '.join(sorted(given))})"
+            )
+        if isinstance(body, model):
+            return body.to_dict()
+        if isinstance(body, Model) or not isinstance(body, Mapping):
+            raise TypeError(f"body: expected a {model.__name__} or a dict, not {_short(body)}")
+        model.check_dict(body)
+        return jsonable(body)  # type: ignore[no-any-return]
+    if given or required:
+        return model(**given).to_dict()
+    return None
+
+
 def jsonable(value: Any) -> Any:
-    """A request value (model, enum, datetime, list, dict) as JSON-ready data; unset fields dropped."""
-    if hasattr(value, "to_dict"):
+    """A request value (model, enum, datetime, list, dict) as JSON-ready data; None values dropped from dicts."""
+    if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, enum.Enum):
         return value.value
@@ -126,8 +337,8 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items() if not isinstance(item, Unset)}
+    if isinstance(value, Mapping):
+        return {key: jsonable(item) for key, item in value.items() if item is not None}
     return value
 
 
@@ -145,16 +356,20 @@ def path_segment(value: Any, name: str) -> str:
 
 
 __all__ = [
-    "UNSET",
     "File",
     "FileTypes",
+    "Model",
     "RequestFiles",
     "Response",
-    "Unset",
     "build_response",
-    "enum_converter",
+    "copy_json",
     "format_datetime",
     "jsonable",
+    "parse_date",
     "parse_datetime",
     "path_segment",
+    "read_union",
+    "request_body",
+    "to_enum",
+    "to_list",
 ]

@@ -48,7 +48,8 @@ _VERSION = re.compile(r"^v\d+[a-z0-9]*$", re.IGNORECASE)
 RESERVED_CLASS_NAMES = frozenset(
     {"Response", "Unset", "UNSET", "File", "FileTypes", "RequestFiles", "Any", "Mapping", "TypeVar",
      "TYPE_CHECKING", "Iterator", "AsyncIterator", "Literal", "Union", "Generic", "Callable",
-     "MutableMapping", "IO", "BinaryIO", "Enum", "IntEnum", "StrEnum", "T", "GROUPS", "OPERATIONS"}
+     "MutableMapping", "IO", "BinaryIO", "Enum", "IntEnum", "StrEnum", "T", "GROUPS", "OPERATIONS",
+     "Model", "TypedDict", "Sequence", "E", "M"}
 )  # fmt: skip
 
 

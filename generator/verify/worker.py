@@ -5,6 +5,7 @@ imports nothing it generated). It first draws instances of each schema of the jo
 the original schema accepts; then it waits for one line on stdin naming the package and the
 code to check against each schema, and checks that the generated code reads
 each (``from_dict`` / ``parse_response``) and writes it back (``to_dict``) to the same JSON,
+untouched and after every field was read (converted),
 where a ``null`` counts as absent and timestamps compare as instants to the microsecond.
 """
 
@@ -38,6 +39,25 @@ def _load(python: str) -> Callable[[Any], Any]:
     found = getattr(importlib.import_module(module_name), attribute)
     parse: Callable[[Any], Any] = getattr(found, "from_dict", found) if isinstance(found, type) else found
     return parse
+
+
+def read_everything(value: Any) -> None:
+    """Read every field of a model (and of the models in it), so each is converted."""
+    if isinstance(value, list):
+        for item in value:
+            read_everything(item)
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            read_everything(item)
+        return
+    fields = getattr(type(value), "_FIELDS", None)
+    if fields is None:
+        return
+    for name in fields:
+        read_everything(getattr(value, name))
+    if "additional_properties" in dir(type(value)):
+        read_everything(value.additional_properties)
 
 
 def canonical(value: Any) -> Any:
@@ -144,13 +164,20 @@ def check(target_id: str, python: str, drawn: dict[str, Any]) -> dict[str, Any]:
     for instance in drawn["valid"]:
         result["checked"] += 1
         try:
-            written = parse(instance).to_dict()
+            # Models convert fields on first access: check what is written back untouched
+            # and after every field, nested ones too, was read (converted) once.
+            untouched = parse(instance).to_dict()
+            read = parse(instance)
+            read_everything(read)
+            written = read.to_dict()
         except Exception as err:  # any exception is the finding: report it, do not crash
             frame = traceback.extract_tb(err.__traceback__)[-1]
             where = f"{Path(frame.filename).name}:{frame.lineno}"
             result["failure"] = {"instance": instance, "error": f"{type(err).__name__}: {err} ({where})"}
             return result
-        difference = first_difference(canonical(instance), canonical(written))
+        difference = first_difference(canonical(instance), canonical(untouched)) or first_difference(
+            canonical(instance), canonical(written)
+        )
         if difference:
             result["failure"] = {"instance": instance, "error": f"round trip differs at {difference}"}
             return result

@@ -7,74 +7,115 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .account_provision import AccountProvision
-    from .account_provision_config import AccountProvisionConfig
-    from .account_provision_do_not_save import AccountProvisionDoNotSave
-    from .action_provision import ActionProvision
-    from .app_entitlement import AppEntitlement
-    from .app_entitlement_annotations import AppEntitlementAnnotations
-    from .app_entitlement_duration_unset import AppEntitlementDurationUnset
-    from .app_entitlement_owner_entitlement import AppEntitlementOwnerEntitlement
+    from .account_provision import AccountProvision, AccountProvisionDict
+    from .account_provision_config import AccountProvisionConfig, AccountProvisionConfigDict
+    from .account_provision_do_not_save import AccountProvisionDoNotSave, AccountProvisionDoNotSaveDict
+    from .action_provision import ActionProvision, ActionProvisionDict
+    from .app_entitlement import AppEntitlement, AppEntitlementDict
+    from .app_entitlement_annotations import AppEntitlementAnnotations, AppEntitlementAnnotationsDict
+    from .app_entitlement_duration_unset import AppEntitlementDurationUnset, AppEntitlementDurationUnsetDict
+    from .app_entitlement_owner_entitlement import AppEntitlementOwnerEntitlement, AppEntitlementOwnerEntitlementDict
     from .app_entitlement_purpose import AppEntitlementPurpose
-    from .app_entitlement_ref import AppEntitlementRef
-    from .app_entitlement_source_connector_ids import AppEntitlementSourceConnectorIds
-    from .app_owner_entitlement import AppOwnerEntitlement
-    from .app_owner_provisioner import AppOwnerProvisioner
-    from .connector_provision import ConnectorProvision
-    from .create_app_entitlement_entitlement_owner_request import CreateAppEntitlementEntitlementOwnerRequest
-    from .create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
-    from .default_behavior import DefaultBehavior
-    from .delegated_provision import DelegatedProvision
-    from .delete_account import DeleteAccount
-    from .entitlement_owner_provisioner import EntitlementOwnerProvisioner
-    from .expression_provisioner import ExpressionProvisioner
-    from .external_ticket_provision import ExternalTicketProvision
-    from .get_entitlement_owner_response import GetEntitlementOwnerResponse
-    from .group_provisioner import GroupProvisioner
-    from .manager_provisioner import ManagerProvisioner
-    from .manual_provision import ManualProvision
-    from .multi_step import MultiStep
-    from .provision_policy import ProvisionPolicy
-    from .provision_policy_unconfigured import ProvisionPolicyUnconfigured
-    from .provisioner_assignment import ProvisionerAssignment
-    from .save_to_vault import SaveToVault
-    from .user_provisioner import UserProvisioner
-    from .webhook_provision import WebhookProvision
+    from .app_entitlement_ref import AppEntitlementRef, AppEntitlementRefDict
+    from .app_entitlement_source_connector_ids import (
+        AppEntitlementSourceConnectorIds,
+        AppEntitlementSourceConnectorIdsDict,
+    )
+    from .app_owner_entitlement import AppOwnerEntitlement, AppOwnerEntitlementDict
+    from .app_owner_provisioner import AppOwnerProvisioner, AppOwnerProvisionerDict
+    from .connector_provision import ConnectorProvision, ConnectorProvisionDict
+    from .create_app_entitlement_entitlement_owner_request import (
+        CreateAppEntitlementEntitlementOwnerRequest,
+        CreateAppEntitlementEntitlementOwnerRequestDict,
+    )
+    from .create_app_entitlement_entitlement_owner_response import (
+        CreateAppEntitlementEntitlementOwnerResponse,
+        CreateAppEntitlementEntitlementOwnerResponseDict,
+    )
+    from .default_behavior import DefaultBehavior, DefaultBehaviorDict
+    from .delegated_provision import DelegatedProvision, DelegatedProvisionDict
+    from .delete_account import DeleteAccount, DeleteAccountDict
+    from .entitlement_owner_provisioner import EntitlementOwnerProvisioner, EntitlementOwnerProvisionerDict
+    from .expression_provisioner import ExpressionProvisioner, ExpressionProvisionerDict
+    from .external_ticket_provision import ExternalTicketProvision, ExternalTicketProvisionDict
+    from .get_entitlement_owner_response import GetEntitlementOwnerResponse, GetEntitlementOwnerResponseDict
+    from .group_provisioner import GroupProvisioner, GroupProvisionerDict
+    from .manager_provisioner import ManagerProvisioner, ManagerProvisionerDict
+    from .manual_provision import ManualProvision, ManualProvisionDict
+    from .multi_step import MultiStep, MultiStepDict
+    from .provision_policy import ProvisionPolicy, ProvisionPolicyDict
+    from .provision_policy_unconfigured import ProvisionPolicyUnconfigured, ProvisionPolicyUnconfiguredDict
+    from .provisioner_assignment import ProvisionerAssignment, ProvisionerAssignmentDict
+    from .save_to_vault import SaveToVault, SaveToVaultDict
+    from .user_provisioner import UserProvisioner, UserProvisionerDict
+    from .webhook_provision import WebhookProvision, WebhookProvisionDict
 
 # Class name -> module under this package.
 _MODULES = {
     "GetEntitlementOwnerResponse": "get_entitlement_owner_response",
+    "GetEntitlementOwnerResponseDict": "get_entitlement_owner_response",
     "AppOwnerEntitlement": "app_owner_entitlement",
+    "AppOwnerEntitlementDict": "app_owner_entitlement",
     "CreateAppEntitlementEntitlementOwnerRequest": "create_app_entitlement_entitlement_owner_request",
+    "CreateAppEntitlementEntitlementOwnerRequestDict": "create_app_entitlement_entitlement_owner_request",
     "CreateAppEntitlementEntitlementOwnerResponse": "create_app_entitlement_entitlement_owner_response",
+    "CreateAppEntitlementEntitlementOwnerResponseDict": "create_app_entitlement_entitlement_owner_response",
     "AppEntitlementOwnerEntitlement": "app_entitlement_owner_entitlement",
+    "AppEntitlementOwnerEntitlementDict": "app_entitlement_owner_entitlement",
     "AppEntitlementRef": "app_entitlement_ref",
+    "AppEntitlementRefDict": "app_entitlement_ref",
     "AppEntitlement": "app_entitlement",
+    "AppEntitlementDict": "app_entitlement",
     "ProvisionPolicy": "provision_policy",
+    "ProvisionPolicyDict": "provision_policy",
     "ActionProvision": "action_provision",
+    "ActionProvisionDict": "action_provision",
     "ConnectorProvision": "connector_provision",
+    "ConnectorProvisionDict": "connector_provision",
     "AccountProvision": "account_provision",
+    "AccountProvisionDict": "account_provision",
     "SaveToVault": "save_to_vault",
+    "SaveToVaultDict": "save_to_vault",
     "DefaultBehavior": "default_behavior",
+    "DefaultBehaviorDict": "default_behavior",
     "DeleteAccount": "delete_account",
+    "DeleteAccountDict": "delete_account",
     "DelegatedProvision": "delegated_provision",
+    "DelegatedProvisionDict": "delegated_provision",
     "ExternalTicketProvision": "external_ticket_provision",
+    "ExternalTicketProvisionDict": "external_ticket_provision",
     "ManualProvision": "manual_provision",
+    "ManualProvisionDict": "manual_provision",
     "ProvisionerAssignment": "provisioner_assignment",
+    "ProvisionerAssignmentDict": "provisioner_assignment",
     "AppOwnerProvisioner": "app_owner_provisioner",
+    "AppOwnerProvisionerDict": "app_owner_provisioner",
     "EntitlementOwnerProvisioner": "entitlement_owner_provisioner",
+    "EntitlementOwnerProvisionerDict": "entitlement_owner_provisioner",
     "ManagerProvisioner": "manager_provisioner",
+    "ManagerProvisionerDict": "manager_provisioner",
     "ExpressionProvisioner": "expression_provisioner",
+    "ExpressionProvisionerDict": "expression_provisioner",
     "GroupProvisioner": "group_provisioner",
+    "GroupProvisionerDict": "group_provisioner",
     "UserProvisioner": "user_provisioner",
+    "UserProvisionerDict": "user_provisioner",
     "MultiStep": "multi_step",
+    "MultiStepDict": "multi_step",
     "WebhookProvision": "webhook_provision",
+    "WebhookProvisionDict": "webhook_provision",
     "AppEntitlementAnnotations": "app_entitlement_annotations",
+    "AppEntitlementAnnotationsDict": "app_entitlement_annotations",
     "AppEntitlementDurationUnset": "app_entitlement_duration_unset",
+    "AppEntitlementDurationUnsetDict": "app_entitlement_duration_unset",
     "AppEntitlementSourceConnectorIds": "app_entitlement_source_connector_ids",
+    "AppEntitlementSourceConnectorIdsDict": "app_entitlement_source_connector_ids",
     "ProvisionPolicyUnconfigured": "provision_policy_unconfigured",
+    "ProvisionPolicyUnconfiguredDict": "provision_policy_unconfigured",
     "AccountProvisionConfig": "account_provision_config",
+    "AccountProvisionConfigDict": "account_provision_config",
     "AccountProvisionDoNotSave": "account_provision_do_not_save",
+    "AccountProvisionDoNotSaveDict": "account_provision_do_not_save",
     "AppEntitlementPurpose": "app_entitlement_purpose",
 }
 
@@ -95,35 +136,67 @@ def __dir__() -> list[str]:
 __all__ = [
     "AccountProvision",
     "AccountProvisionConfig",
+    "AccountProvisionConfigDict",
+    "AccountProvisionDict",
     "AccountProvisionDoNotSave",
+    "AccountProvisionDoNotSaveDict",
     "ActionProvision",
+    "ActionProvisionDict",
     "AppEntitlement",
     "AppEntitlementAnnotations",
+    "AppEntitlementAnnotationsDict",
+    "AppEntitlementDict",
     "AppEntitlementDurationUnset",
+    "AppEntitlementDurationUnsetDict",
     "AppEntitlementOwnerEntitlement",
+    "AppEntitlementOwnerEntitlementDict",
     "AppEntitlementPurpose",
     "AppEntitlementRef",
+    "AppEntitlementRefDict",
     "AppEntitlementSourceConnectorIds",
+    "AppEntitlementSourceConnectorIdsDict",
     "AppOwnerEntitlement",
+    "AppOwnerEntitlementDict",
     "AppOwnerProvisioner",
+    "AppOwnerProvisionerDict",
     "ConnectorProvision",
+    "ConnectorProvisionDict",
     "CreateAppEntitlementEntitlementOwnerRequest",
+    "CreateAppEntitlementEntitlementOwnerRequestDict",
     "CreateAppEntitlementEntitlementOwnerResponse",
+    "CreateAppEntitlementEntitlementOwnerResponseDict",
     "DefaultBehavior",
+    "DefaultBehaviorDict",
     "DelegatedProvision",
+    "DelegatedProvisionDict",
     "DeleteAccount",
+    "DeleteAccountDict",
     "EntitlementOwnerProvisioner",
+    "EntitlementOwnerProvisionerDict",
     "ExpressionProvisioner",
+    "ExpressionProvisionerDict",
     "ExternalTicketProvision",
+    "ExternalTicketProvisionDict",
     "GetEntitlementOwnerResponse",
+    "GetEntitlementOwnerResponseDict",
     "GroupProvisioner",
+    "GroupProvisionerDict",
     "ManagerProvisioner",
+    "ManagerProvisionerDict",
     "ManualProvision",
+    "ManualProvisionDict",
     "MultiStep",
+    "MultiStepDict",
     "ProvisionerAssignment",
+    "ProvisionerAssignmentDict",
     "ProvisionPolicy",
+    "ProvisionPolicyDict",
     "ProvisionPolicyUnconfigured",
+    "ProvisionPolicyUnconfiguredDict",
     "SaveToVault",
+    "SaveToVaultDict",
     "UserProvisioner",
+    "UserProvisionerDict",
     "WebhookProvision",
+    "WebhookProvisionDict",
 ]

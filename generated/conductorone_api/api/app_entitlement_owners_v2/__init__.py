@@ -7,10 +7,9 @@ it through the client (auth, retries, errors) and returns the typed model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-from ...types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ...client import (
@@ -22,7 +21,11 @@ if TYPE_CHECKING:
         SyncRawTransport,
         SyncTransport,
     )
-    from ...models.create_app_entitlement_entitlement_owner_request import CreateAppEntitlementEntitlementOwnerRequest
+    from ...models.app_entitlement_ref import AppEntitlementRef
+    from ...models.create_app_entitlement_entitlement_owner_request import (
+        CreateAppEntitlementEntitlementOwnerRequest,
+        CreateAppEntitlementEntitlementOwnerRequestDict,
+    )
     from ...models.create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
 
 # Method name -> the module under this package that builds its request.
@@ -47,7 +50,10 @@ class AppEntitlementOwnersV2Resource:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+        app_entitlement_ref: AppEntitlementRef | None = None,
+        body: CreateAppEntitlementEntitlementOwnerRequest
+        | CreateAppEntitlementEntitlementOwnerRequestDict
+        | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -66,7 +72,8 @@ class AppEntitlementOwnersV2Resource:
             role_slug: the ``role_slug`` path parameter.
             app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-            body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+            app_entitlement_ref: The AppEntitlementRef message.
+            body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
             extra_headers, extra_query: sent with this call, over the client's defaults and the
@@ -76,10 +83,9 @@ class AppEntitlementOwnersV2Resource:
         Example::
 
             from conductorone import ConductorOne
-            from conductorone_api.models import CreateAppEntitlementEntitlementOwnerRequest
 
             with ConductorOne() as c1:
-                result = c1.app_entitlement_owners_v2.create_entitlement_owner(app_id='app_id-1', entitlement_id='entitlement_id-1', role_slug='role_slug-1', app_entitlement_ref_app_id='app_entitlement_ref_app_id-1', app_entitlement_ref_id='app_entitlement_ref_id-1', body=CreateAppEntitlementEntitlementOwnerRequest())
+                result = c1.app_entitlement_owners_v2.create_entitlement_owner(app_id='app_id-1', entitlement_id='entitlement_id-1', role_slug='role_slug-1', app_entitlement_ref_app_id='app_entitlement_ref_app_id-1', app_entitlement_ref_id='app_entitlement_ref_id-1')
                 print(result)
         """
 
@@ -91,6 +97,7 @@ class AppEntitlementOwnersV2Resource:
             role_slug=role_slug,
             app_entitlement_ref_app_id=app_entitlement_ref_app_id,
             app_entitlement_ref_id=app_entitlement_ref_id,
+            app_entitlement_ref=app_entitlement_ref,
             body=body,
         )
         return self._client.request(
@@ -121,7 +128,10 @@ class AsyncAppEntitlementOwnersV2Resource:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+        app_entitlement_ref: AppEntitlementRef | None = None,
+        body: CreateAppEntitlementEntitlementOwnerRequest
+        | CreateAppEntitlementEntitlementOwnerRequestDict
+        | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -140,7 +150,8 @@ class AsyncAppEntitlementOwnersV2Resource:
             role_slug: the ``role_slug`` path parameter.
             app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-            body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+            app_entitlement_ref: The AppEntitlementRef message.
+            body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
             extra_headers, extra_query: sent with this call, over the client's defaults and the
@@ -156,6 +167,7 @@ class AsyncAppEntitlementOwnersV2Resource:
             role_slug=role_slug,
             app_entitlement_ref_app_id=app_entitlement_ref_app_id,
             app_entitlement_ref_id=app_entitlement_ref_id,
+            app_entitlement_ref=app_entitlement_ref,
             body=body,
         )
         return await self._client.request(
@@ -186,7 +198,10 @@ class AppEntitlementOwnersV2ResourceWithRawResponse:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+        app_entitlement_ref: AppEntitlementRef | None = None,
+        body: CreateAppEntitlementEntitlementOwnerRequest
+        | CreateAppEntitlementEntitlementOwnerRequestDict
+        | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -205,7 +220,8 @@ class AppEntitlementOwnersV2ResourceWithRawResponse:
             role_slug: the ``role_slug`` path parameter.
             app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-            body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+            app_entitlement_ref: The AppEntitlementRef message.
+            body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
             extra_headers, extra_query: sent with this call, over the client's defaults and the
@@ -221,6 +237,7 @@ class AppEntitlementOwnersV2ResourceWithRawResponse:
             role_slug=role_slug,
             app_entitlement_ref_app_id=app_entitlement_ref_app_id,
             app_entitlement_ref_id=app_entitlement_ref_id,
+            app_entitlement_ref=app_entitlement_ref,
             body=body,
         )
         return self._client.request(
@@ -251,7 +268,10 @@ class AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+        app_entitlement_ref: AppEntitlementRef | None = None,
+        body: CreateAppEntitlementEntitlementOwnerRequest
+        | CreateAppEntitlementEntitlementOwnerRequestDict
+        | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -270,7 +290,8 @@ class AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
             role_slug: the ``role_slug`` path parameter.
             app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
             app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-            body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+            app_entitlement_ref: The AppEntitlementRef message.
+            body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
             max_retries: retries after a retryable failure, instead of the client's setting.
             timeout: seconds to wait, instead of the client's setting.
             extra_headers, extra_query: sent with this call, over the client's defaults and the
@@ -286,6 +307,7 @@ class AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
             role_slug=role_slug,
             app_entitlement_ref_app_id=app_entitlement_ref_app_id,
             app_entitlement_ref_id=app_entitlement_ref_id,
+            app_entitlement_ref=app_entitlement_ref,
             body=body,
         )
         return await self._client.request(

@@ -12,9 +12,13 @@ from typing import Any
 
 import httpx
 
-from ...models.create_app_entitlement_entitlement_owner_request import CreateAppEntitlementEntitlementOwnerRequest
+from ...models.app_entitlement_ref import AppEntitlementRef
+from ...models.create_app_entitlement_entitlement_owner_request import (
+    CreateAppEntitlementEntitlementOwnerRequest,
+    CreateAppEntitlementEntitlementOwnerRequestDict,
+)
 from ...models.create_app_entitlement_entitlement_owner_response import CreateAppEntitlementEntitlementOwnerResponse
-from ...types import UNSET, Response, Unset, build_response, jsonable, path_segment
+from ...types import Response, build_response, path_segment, request_body
 
 HTTP_METHOD = "POST"
 PATH = "/api/v2/apps/{app_id}/entitlements/{entitlement_id}/owners/entitlements/{role_slug}/{app_entitlement_ref_app_id}/{app_entitlement_ref_id}"
@@ -29,7 +33,8 @@ def build_options(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+    app_entitlement_ref: AppEntitlementRef | None = None,
+    body: CreateAppEntitlementEntitlementOwnerRequest | CreateAppEntitlementEntitlementOwnerRequestDict | None = None,
 ) -> dict[str, Any]:
     """The request for this operation as ``httpx.Client.request`` keyword arguments."""
     options: dict[str, Any] = {
@@ -45,8 +50,16 @@ def build_options(
         + "/"
         + path_segment(app_entitlement_ref_id, "app_entitlement_ref_id"),
     }
-    if body is not None and not isinstance(body, Unset):
-        options["json"] = jsonable(body)
+    json_body = request_body(
+        CreateAppEntitlementEntitlementOwnerRequest,
+        body,
+        {
+            "app_entitlement_ref": app_entitlement_ref,
+        },
+        required=False,
+    )
+    if json_body is not None:
+        options["json"] = json_body
     return options
 
 
@@ -63,7 +76,8 @@ def sync_detailed(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+    app_entitlement_ref: AppEntitlementRef | None = None,
+    body: CreateAppEntitlementEntitlementOwnerRequest | CreateAppEntitlementEntitlementOwnerRequestDict | None = None,
 ) -> Response[CreateAppEntitlementEntitlementOwnerResponse]:
     """Create Entitlement Owner
 
@@ -77,7 +91,8 @@ def sync_detailed(
         role_slug: the ``role_slug`` path parameter.
         app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
         app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-        body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+        app_entitlement_ref: The AppEntitlementRef message.
+        body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
     """
 
     options = build_options(
@@ -86,6 +101,7 @@ def sync_detailed(
         role_slug=role_slug,
         app_entitlement_ref_app_id=app_entitlement_ref_app_id,
         app_entitlement_ref_id=app_entitlement_ref_id,
+        app_entitlement_ref=app_entitlement_ref,
         body=body,
     )
     return build_response(client.request(**options), parse_response)
@@ -99,7 +115,8 @@ async def asyncio_detailed(
     role_slug: str,
     app_entitlement_ref_app_id: str,
     app_entitlement_ref_id: str,
-    body: CreateAppEntitlementEntitlementOwnerRequest | Unset | None = UNSET,
+    app_entitlement_ref: AppEntitlementRef | None = None,
+    body: CreateAppEntitlementEntitlementOwnerRequest | CreateAppEntitlementEntitlementOwnerRequestDict | None = None,
 ) -> Response[CreateAppEntitlementEntitlementOwnerResponse]:
     """Create Entitlement Owner
 
@@ -113,7 +130,8 @@ async def asyncio_detailed(
         role_slug: the ``role_slug`` path parameter.
         app_entitlement_ref_app_id: the ``app_entitlement_ref_app_id`` path parameter.
         app_entitlement_ref_id: the ``app_entitlement_ref_id`` path parameter.
-        body: CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an entitlement.
+        app_entitlement_ref: The AppEntitlementRef message.
+        body: the whole body: a ``CreateAppEntitlementEntitlementOwnerRequest``, or a dict with the API's JSON keys (checked before sending).
     """
 
     options = build_options(
@@ -122,6 +140,7 @@ async def asyncio_detailed(
         role_slug=role_slug,
         app_entitlement_ref_app_id=app_entitlement_ref_app_id,
         app_entitlement_ref_id=app_entitlement_ref_id,
+        app_entitlement_ref=app_entitlement_ref,
         body=body,
     )
     return build_response(await client.request(**options), parse_response)

@@ -7,10 +7,9 @@ it through the client (auth, retries, errors) and returns the typed model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-from ...types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ...client import (

@@ -1,0 +1,246 @@
+"""What our model template needs to know about a model, as plain data (like operations.py for operations).
+
+openapi-python-client parses each schema into a ``ModelProperty``. The generated models are
+ours (``templates/model.py.jinja`` on the ``Model`` base of ``templates/types.py.jinja``):
+a model keeps the JSON object it was read from and converts a field on first access, so
+parsing a response costs about what ``json.loads`` costs. For each field this module works
+out, once:
+
+- the types: what the attribute returns (``X | None``), what ``__init__`` and the setter
+  take (enums also as another enum with the same value or the plain value; lists as any
+  sequence), and what a dict body may hold under its JSON key (``...Dict`` TypedDicts);
+- the *reader*: a module-level function turning the JSON value into the Python one, or
+  none when the JSON value already is it (strings, numbers, booleans, free-form JSON);
+- the *converter*: what ``__init__`` and the setter apply to a user's value (enums, lists).
+
+Unknown property kinds are a build error, so a new construct cannot silently read wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from openapi_python_client.parser.properties import AnyProperty, EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.date import DateProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.properties.string import StringProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.parser.properties.uuid import UuidProperty
+
+from .errors import BuildError
+from .operations import doc, text
+
+# JSON values a field of these kinds holds as is: no reader, no converter.
+# A model's TypedDict, named once every class name is known (see dict_names).
+_DICT_PLACEHOLDER = re.compile(r"<dict:(\w+)>")
+_PLAIN = {StringProperty: ("str", "string"), UuidProperty: ("str", "string"), IntProperty: ("int", "integer"),
+          FloatProperty: ("float", "number"), BooleanProperty: ("bool", "boolean"), AnyProperty: ("Any", "any"),
+          NoneProperty: ("None", "null")}  # fmt: skip
+
+
+@attrs.frozen
+class TypeView:
+    """One property's types and conversions; ``read``/``convert`` are expressions of ``{}``."""
+
+    annotation: str  # what reading the attribute gives (without None)
+    input: str  # what __init__, the setter and a keyword argument take (without None)
+    dict_value: str  # what a TypedDict body holds under the JSON key
+    read: str | None  # expression turning JSON value ``{}`` into the Python value; None: as is
+    convert: str | None  # expression turning a user's value ``{}`` into the stored one; None: as is
+    models: frozenset[str]  # model classes it refers to (their modules are imported)
+    enums: frozenset[str]  # enum classes it refers to
+    child_model: str | None = None  # the model of the field or of its items, for dict checks
+    json_type: str = "any"  # the JSON type it is read from (for unions): object, array, string, ...
+
+
+@attrs.frozen
+class FieldView:
+    python_name: str
+    key: str  # the JSON key, as a Python literal
+    json_name: str  # the JSON key itself (for docs)
+    required: bool
+    description: str
+    types: TypeView
+    reader: str | None  # name of the module-level reader function
+    converter: str | None  # name of the module-level converter function
+
+
+@attrs.frozen
+class ModelView:
+    class_name: str
+    dict_name: str  # the TypedDict of the same object with the API's JSON keys
+    description: str
+    fields: tuple[FieldView, ...]
+    functions: tuple[str, ...]  # code of the module-level readers and converters
+    extra: TypeView | None  # values of keys the schema does not name; None: such keys are dropped
+    extra_reader: str | None
+    model_imports: tuple[str, ...]  # other model classes (imported at the end of the module)
+    enum_imports: tuple[str, ...]
+    uses_datetime: bool
+
+    @property
+    def required_fields(self) -> tuple[FieldView, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+    @property
+    def optional_fields(self) -> tuple[FieldView, ...]:
+        return tuple(f for f in self.fields if not f.required)
+
+    @property
+    def children(self) -> tuple[tuple[str, str], ...]:
+        """(JSON key literal, model class) of fields holding models, for checking dict bodies."""
+        return tuple((f.key, f.types.child_model) for f in self.fields if f.types.child_model)
+
+
+def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
+    """The types and conversions of ``prop`` (``where`` names it in errors)."""
+    for kind, (name, json_type) in _PLAIN.items():
+        if type(prop) is kind:
+            return TypeView(name, name, name, None, None, frozenset(), frozenset(), json_type=json_type)
+    if isinstance(prop, DateTimeProperty):
+        return TypeView("datetime.datetime", "datetime.datetime", "datetime.datetime | str",
+                        "parse_datetime({})", None, frozenset(), frozenset(), json_type="string")  # fmt: skip
+    if isinstance(prop, DateProperty):
+        return TypeView("datetime.date", "datetime.date", "datetime.date | str", "parse_date({})", None,
+                        frozenset(), frozenset(), json_type="string")  # fmt: skip
+    if isinstance(prop, EnumProperty):
+        cls = prop.class_info.name
+        value = "int" if prop.value_type is int else "str"
+        return TypeView(cls, f"{cls} | {value}", f"{cls} | {value}", f"{cls}({{}})",
+                        f'to_enum({cls}, {{}}, "{{field}}")', frozenset(), frozenset({cls}),
+                        json_type="integer" if value == "int" else "string")  # fmt: skip
+    if isinstance(prop, ModelProperty):
+        cls = prop.class_info.name
+        return TypeView(cls, cls, f"{cls} | <dict:{cls}>", f"{cls}.from_dict({{}})", None, frozenset({cls}),
+                        frozenset(), child_model=cls, json_type="object")  # fmt: skip
+    if isinstance(prop, ListProperty):
+        inner = type_view(prop.inner_property, where, depth + 1)
+        item = f"item{depth}_"
+        read = (
+            f"[{_fill(inner.read, item)} for {item} in {{}} if {item} is not None]"
+            if inner.read
+            else f"[{item} for {item} in {{}} if {item} is not None]"
+        )
+        convert = (
+            f'None if {{}} is None else [{_fill(inner.convert, item)} for {item} in to_list({{}}, "{{field}}") or ()]'
+            if inner.convert
+            else 'to_list({}, "{field}")'
+        )
+        return TypeView(
+            f"list[{inner.annotation}]", f"Sequence[{inner.input}]", f"Sequence[{inner.dict_value}]",
+            read, convert, inner.models, inner.enums, child_model=inner.child_model, json_type="array",
+        )  # fmt: skip
+    if isinstance(prop, UnionProperty):
+        members = [type_view(member, where, depth + 1) for member in prop.inner_properties]
+        union_read: str | None = None
+        if any(member.read is not None for member in members):
+            union_read = "read_union({}, (" + "".join(f"{_reader_lambda(m)}, " for m in members) + "))"
+        return TypeView(
+            _join(m.annotation for m in members), _join(m.input for m in members),
+            _join(m.dict_value for m in members), union_read, None,
+            frozenset().union(*(m.models for m in members)), frozenset().union(*(m.enums for m in members)),
+        )  # fmt: skip
+    raise BuildError(f"{where}: the generator has no reader for {type(prop).__name__} properties")
+
+
+def _reader_lambda(member: TypeView) -> str:
+    """A union member as ``read_union`` tries it, in order: (its JSON type, its reader or None)."""
+    read = f"lambda value_: {_fill(member.read, 'value_')}" if member.read else "None"
+    return f"({member.json_type!r}, {read})"
+
+
+def _fill(expression: str, value: str) -> str:
+    """``expression`` applied to ``value`` (its ``{}``); ``{field}`` is filled later, by model_view."""
+    return expression.replace("{}", value)
+
+
+def _join(parts: Iterable[str]) -> str:
+    return " | ".join(dict.fromkeys(parts))
+
+
+def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
+    """Everything the model template renders for ``model``."""
+    cls = model.class_info.name
+    fields = []
+    functions = []
+    models: set[str] = set()
+    enums: set[str] = set()
+    for prop in [*(model.required_properties or ()), *(model.optional_properties or ())]:
+        name = str(prop.python_name)
+        types = type_view(prop, f"{cls}.{name}")
+        reader = converter = None
+        if types.read:
+            reader = f"_read_{name}"
+            functions.append(f"def {reader}(value: Any) -> Any:\n    return {_fill(types.read, 'value')}\n")
+        if types.convert:
+            converter = f"_convert_{name}"
+            body = _fill(types.convert, "value").replace("{field}", name)
+            functions.append(f"def {converter}(value: Any) -> Any:\n    return {body}\n")
+        models |= types.models
+        enums |= types.enums
+        fields.append(
+            FieldView(
+                python_name=name,
+                key=repr(text(prop.name)),
+                json_name=text(prop.name),
+                required=bool(prop.required),
+                description=doc(prop.description),
+                types=attrs.evolve(types, dict_value=_dict_names(types.dict_value, dict_names)),
+                reader=reader,
+                converter=converter,
+            )
+        )
+    extra = extra_reader = None
+    if model.additional_properties:
+        extra_prop: Any = model.additional_properties  # True, or the property of the values
+        extra = (
+            TypeView("Any", "Any", "Any", None, None, frozenset(), frozenset())
+            if extra_prop is True
+            else type_view(extra_prop, f"{cls} additional properties")
+        )
+        if extra.read:
+            extra_reader = "_extra_reader"  # not _read_<field>: no field can take it
+            functions.append(
+                f"def {extra_reader}(value: Any) -> Any:\n    return {_fill(extra.read, 'value')}\n"
+            )
+        models |= extra.models
+        enums |= extra.enums
+    all_types = [f.types for f in fields] + ([extra] if extra else [])
+    return ModelView(
+        class_name=cls,
+        dict_name=dict_names[cls],
+        description=doc(model.description or cls),
+        fields=tuple(fields),
+        functions=tuple(functions),
+        extra=extra,
+        extra_reader=extra_reader,
+        model_imports=tuple(sorted(models - {cls})),
+        enum_imports=tuple(sorted(enums)),
+        uses_datetime=any("datetime." in t.annotation for t in all_types),
+    )
+
+
+def _dict_names(annotation: str, dict_names: dict[str, str]) -> str:
+    """``<dict:Foo>`` placeholders -> the TypedDict names (see :func:`dict_names`)."""
+    return _DICT_PLACEHOLDER.sub(lambda found: dict_names[found[1]], annotation)
+
+
+def dict_names(class_names: Iterable[str]) -> dict[str, str]:
+    """Model class -> the name of its TypedDict: ``<Class>Dict``, with ``_`` added while taken."""
+    taken = set(class_names)
+    names = {}
+    for cls in sorted(taken):
+        name = f"{cls}Dict"
+        while name in taken:
+            name += "_"
+        names[cls] = name
+    return names
