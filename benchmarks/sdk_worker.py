@@ -145,6 +145,8 @@ def client(variant: str) -> Any:
 
 def read_all(value: Any) -> None:
     """Read every field of every object (models of either SDK, or raw JSON), nested ones too."""
+    if value is None or isinstance(value, (str, int, float)):
+        return
     if isinstance(value, list):
         for item in value:
             read_all(item)

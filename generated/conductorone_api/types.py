@@ -161,7 +161,7 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
         """The model of a JSON object (as decoded by ``json.loads``); nothing is converted yet."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict: the fast check
             raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(src_dict)}")
         self = object.__new__(cls)
         self._json = src_dict

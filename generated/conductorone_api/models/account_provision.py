@@ -55,7 +55,8 @@ class AccountProvision(Model):
     @property
     def config(self) -> AccountProvisionConfig | None:
         """The ``config`` field."""
-        return self._read("config", _read_config)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["config"] if "config" in values else self._read("config", _read_config)
 
     @config.setter
     def config(self, value: AccountProvisionConfig | None) -> None:
@@ -64,7 +65,8 @@ class AccountProvision(Model):
     @property
     def connector_id(self) -> str | None:
         """The ``connectorId`` field."""
-        return self._read("connectorId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["connectorId"] if "connectorId" in values else self._json.get("connectorId")
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
@@ -73,7 +75,8 @@ class AccountProvision(Model):
     @property
     def do_not_save(self) -> AccountProvisionDoNotSave | None:
         """Do not save the created account's credentials."""
-        return self._read("doNotSave", _read_do_not_save)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["doNotSave"] if "doNotSave" in values else self._read("doNotSave", _read_do_not_save)
 
     @do_not_save.setter
     def do_not_save(self, value: AccountProvisionDoNotSave | None) -> None:
@@ -82,7 +85,8 @@ class AccountProvision(Model):
     @property
     def save_to_vault(self) -> SaveToVault | None:
         """Save the created account's credentials to these vaults."""
-        return self._read("saveToVault", _read_save_to_vault)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["saveToVault"] if "saveToVault" in values else self._read("saveToVault", _read_save_to_vault)
 
     @save_to_vault.setter
     def save_to_vault(self, value: SaveToVault | None) -> None:
@@ -91,7 +95,8 @@ class AccountProvision(Model):
     @property
     def schema_id(self) -> str | None:
         """The ``schemaId`` field."""
-        return self._read("schemaId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["schemaId"] if "schemaId" in values else self._json.get("schemaId")
 
     @schema_id.setter
     def schema_id(self, value: str | None) -> None:

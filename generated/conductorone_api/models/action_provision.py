@@ -40,7 +40,8 @@ class ActionProvision(Model):
     @property
     def action_name(self) -> str | None:
         """The ``actionName`` field."""
-        return self._read("actionName")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["actionName"] if "actionName" in values else self._json.get("actionName")
 
     @action_name.setter
     def action_name(self, value: str | None) -> None:
@@ -49,7 +50,8 @@ class ActionProvision(Model):
     @property
     def app_id(self) -> str | None:
         """The ``appId`` field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -58,7 +60,8 @@ class ActionProvision(Model):
     @property
     def connector_id(self) -> str | None:
         """The ``connectorId`` field."""
-        return self._read("connectorId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["connectorId"] if "connectorId" in values else self._json.get("connectorId")
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
@@ -67,7 +70,8 @@ class ActionProvision(Model):
     @property
     def display_name(self) -> str | None:
         """The ``displayName`` field."""
-        return self._read("displayName")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["displayName"] if "displayName" in values else self._json.get("displayName")
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:

@@ -182,7 +182,8 @@ class AppEntitlement(Model):
     @property
     def alias(self) -> str | None:
         """The alias of the app entitlement."""
-        return self._read("alias")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["alias"] if "alias" in values else self._json.get("alias")
 
     @alias.setter
     def alias(self, value: str | None) -> None:
@@ -191,7 +192,8 @@ class AppEntitlement(Model):
     @property
     def annotations(self) -> AppEntitlementAnnotations | None:
         """Annotations attached to the app entitlement."""
-        return self._read("annotations", _read_annotations)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["annotations"] if "annotations" in values else self._read("annotations", _read_annotations)
 
     @annotations.setter
     def annotations(self, value: AppEntitlementAnnotations | None) -> None:
@@ -200,7 +202,8 @@ class AppEntitlement(Model):
     @property
     def app_id(self) -> str | None:
         """The ID of the app that is associated with the app entitlement."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -209,7 +212,8 @@ class AppEntitlement(Model):
     @property
     def app_resource_id(self) -> str | None:
         """The ID of the app resource that is associated with the app entitlement."""
-        return self._read("appResourceId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appResourceId"] if "appResourceId" in values else self._json.get("appResourceId")
 
     @app_resource_id.setter
     def app_resource_id(self, value: str | None) -> None:
@@ -218,7 +222,8 @@ class AppEntitlement(Model):
     @property
     def app_resource_type_id(self) -> str | None:
         """The ID of the app resource type that is associated with the app entitlement."""
-        return self._read("appResourceTypeId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appResourceTypeId"] if "appResourceTypeId" in values else self._json.get("appResourceTypeId")
 
     @app_resource_type_id.setter
     def app_resource_type_id(self, value: str | None) -> None:
@@ -227,7 +232,8 @@ class AppEntitlement(Model):
     @property
     def certify_policy_id(self) -> str | None:
         """The ID of the policy that will be used for certify tickets related to the app entitlement."""
-        return self._read("certifyPolicyId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["certifyPolicyId"] if "certifyPolicyId" in values else self._json.get("certifyPolicyId")
 
     @certify_policy_id.setter
     def certify_policy_id(self, value: str | None) -> None:
@@ -236,7 +242,12 @@ class AppEntitlement(Model):
     @property
     def compliance_framework_value_ids(self) -> list[str] | None:
         """The IDs of different compliance frameworks associated with this app entitlement."""
-        return self._read("complianceFrameworkValueIds", _read_compliance_framework_value_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["complianceFrameworkValueIds"]
+            if "complianceFrameworkValueIds" in values
+            else self._read("complianceFrameworkValueIds", _read_compliance_framework_value_ids)
+        )
 
     @compliance_framework_value_ids.setter
     def compliance_framework_value_ids(self, value: Sequence[str] | None) -> None:
@@ -245,7 +256,8 @@ class AppEntitlement(Model):
     @property
     def created_at(self) -> datetime.datetime | None:
         """The ``createdAt`` field."""
-        return self._read("createdAt", _read_created_at)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["createdAt"] if "createdAt" in values else self._read("createdAt", _read_created_at)
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
@@ -254,7 +266,12 @@ class AppEntitlement(Model):
     @property
     def default_values_applied(self) -> bool | None:
         """Flag to indicate if app-level access request defaults have been applied to the entitlement."""
-        return self._read("defaultValuesApplied")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["defaultValuesApplied"]
+            if "defaultValuesApplied" in values
+            else self._json.get("defaultValuesApplied")
+        )
 
     @default_values_applied.setter
     def default_values_applied(self, value: bool | None) -> None:
@@ -263,7 +280,8 @@ class AppEntitlement(Model):
     @property
     def deleted_at(self) -> datetime.datetime | None:
         """The ``deletedAt`` field."""
-        return self._read("deletedAt", _read_deleted_at)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["deletedAt"] if "deletedAt" in values else self._read("deletedAt", _read_deleted_at)
 
     @deleted_at.setter
     def deleted_at(self, value: datetime.datetime | None) -> None:
@@ -272,7 +290,12 @@ class AppEntitlement(Model):
     @property
     def deprovisioner_policy(self) -> ProvisionPolicy | None:
         """ProvisionPolicy indicates how a provision step should be processed. Only one of its fields is set at a time."""
-        return self._read("deprovisionerPolicy", _read_deprovisioner_policy)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["deprovisionerPolicy"]
+            if "deprovisionerPolicy" in values
+            else self._read("deprovisionerPolicy", _read_deprovisioner_policy)
+        )
 
     @deprovisioner_policy.setter
     def deprovisioner_policy(self, value: ProvisionPolicy | None) -> None:
@@ -281,7 +304,8 @@ class AppEntitlement(Model):
     @property
     def description(self) -> str | None:
         """The description of the app entitlement."""
-        return self._read("description")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["description"] if "description" in values else self._json.get("description")
 
     @description.setter
     def description(self, value: str | None) -> None:
@@ -290,7 +314,8 @@ class AppEntitlement(Model):
     @property
     def display_name(self) -> str | None:
         """The display name of the app entitlement."""
-        return self._read("displayName")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["displayName"] if "displayName" in values else self._json.get("displayName")
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:
@@ -299,7 +324,8 @@ class AppEntitlement(Model):
     @property
     def duration_grant(self) -> str | None:
         """The maximum grant duration, as a protobuf duration string such as "3600s"."""
-        return self._read("durationGrant")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["durationGrant"] if "durationGrant" in values else self._json.get("durationGrant")
 
     @duration_grant.setter
     def duration_grant(self, value: str | None) -> None:
@@ -308,7 +334,10 @@ class AppEntitlement(Model):
     @property
     def duration_unset(self) -> AppEntitlementDurationUnset | None:
         """Set when the entitlement has no maximum grant duration."""
-        return self._read("durationUnset", _read_duration_unset)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["durationUnset"] if "durationUnset" in values else self._read("durationUnset", _read_duration_unset)
+        )
 
     @duration_unset.setter
     def duration_unset(self, value: AppEntitlementDurationUnset | None) -> None:
@@ -317,7 +346,12 @@ class AppEntitlement(Model):
     @property
     def emergency_grant_enabled(self) -> bool | None:
         """Whether emergency grants are enabled for this entitlement."""
-        return self._read("emergencyGrantEnabled")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["emergencyGrantEnabled"]
+            if "emergencyGrantEnabled" in values
+            else self._json.get("emergencyGrantEnabled")
+        )
 
     @emergency_grant_enabled.setter
     def emergency_grant_enabled(self, value: bool | None) -> None:
@@ -326,7 +360,12 @@ class AppEntitlement(Model):
     @property
     def emergency_grant_policy_id(self) -> str | None:
         """The ID of the policy used for emergency grants."""
-        return self._read("emergencyGrantPolicyId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["emergencyGrantPolicyId"]
+            if "emergencyGrantPolicyId" in values
+            else self._json.get("emergencyGrantPolicyId")
+        )
 
     @emergency_grant_policy_id.setter
     def emergency_grant_policy_id(self, value: str | None) -> None:
@@ -335,7 +374,8 @@ class AppEntitlement(Model):
     @property
     def grant_count(self) -> str | None:
         """The amount of grants open for this entitlement (a 64-bit integer, sent as a string)."""
-        return self._read("grantCount")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["grantCount"] if "grantCount" in values else self._json.get("grantCount")
 
     @grant_count.setter
     def grant_count(self, value: str | None) -> None:
@@ -344,7 +384,8 @@ class AppEntitlement(Model):
     @property
     def grant_policy_id(self) -> str | None:
         """The ID of the policy that will be used for grant tickets related to the app entitlement."""
-        return self._read("grantPolicyId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["grantPolicyId"] if "grantPolicyId" in values else self._json.get("grantPolicyId")
 
     @grant_policy_id.setter
     def grant_policy_id(self, value: str | None) -> None:
@@ -353,7 +394,8 @@ class AppEntitlement(Model):
     @property
     def id(self) -> str | None:
         """The unique ID for the App Entitlement."""
-        return self._read("id")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["id"] if "id" in values else self._json.get("id")
 
     @id.setter
     def id(self, value: str | None) -> None:
@@ -362,7 +404,10 @@ class AppEntitlement(Model):
     @property
     def is_automation_enabled(self) -> bool | None:
         """Whether automations are enabled for this entitlement."""
-        return self._read("isAutomationEnabled")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["isAutomationEnabled"] if "isAutomationEnabled" in values else self._json.get("isAutomationEnabled")
+        )
 
     @is_automation_enabled.setter
     def is_automation_enabled(self, value: bool | None) -> None:
@@ -371,7 +416,8 @@ class AppEntitlement(Model):
     @property
     def is_manually_managed(self) -> bool | None:
         """Whether the entitlement is managed by hand rather than by a connector."""
-        return self._read("isManuallyManaged")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["isManuallyManaged"] if "isManuallyManaged" in values else self._json.get("isManuallyManaged")
 
     @is_manually_managed.setter
     def is_manually_managed(self, value: bool | None) -> None:
@@ -380,7 +426,8 @@ class AppEntitlement(Model):
     @property
     def match_baton_id(self) -> str | None:
         """The Baton ID this entitlement is matched to."""
-        return self._read("matchBatonId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["matchBatonId"] if "matchBatonId" in values else self._json.get("matchBatonId")
 
     @match_baton_id.setter
     def match_baton_id(self, value: str | None) -> None:
@@ -389,7 +436,12 @@ class AppEntitlement(Model):
     @property
     def override_access_requests_defaults(self) -> bool | None:
         """Flag to indicate if the app-level access request settings have been overridden for the entitlement."""
-        return self._read("overrideAccessRequestsDefaults")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["overrideAccessRequestsDefaults"]
+            if "overrideAccessRequestsDefaults" in values
+            else self._json.get("overrideAccessRequestsDefaults")
+        )
 
     @override_access_requests_defaults.setter
     def override_access_requests_defaults(self, value: bool | None) -> None:
@@ -398,7 +450,12 @@ class AppEntitlement(Model):
     @property
     def provisioner_policy(self) -> ProvisionPolicy | None:
         """ProvisionPolicy indicates how a provision step should be processed. Only one of its fields is set at a time."""
-        return self._read("provisionerPolicy", _read_provisioner_policy)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["provisionerPolicy"]
+            if "provisionerPolicy" in values
+            else self._read("provisionerPolicy", _read_provisioner_policy)
+        )
 
     @provisioner_policy.setter
     def provisioner_policy(self, value: ProvisionPolicy | None) -> None:
@@ -407,7 +464,8 @@ class AppEntitlement(Model):
     @property
     def purpose(self) -> AppEntitlementPurpose | None:
         """The purpose of the app entitlement."""
-        return self._read("purpose", _read_purpose)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["purpose"] if "purpose" in values else self._read("purpose", _read_purpose)
 
     @purpose.setter
     def purpose(self, value: AppEntitlementPurpose | str | None) -> None:
@@ -416,7 +474,8 @@ class AppEntitlement(Model):
     @property
     def request_schema_id(self) -> str | None:
         """The ID of the request schema associated with this app entitlement."""
-        return self._read("requestSchemaId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["requestSchemaId"] if "requestSchemaId" in values else self._json.get("requestSchemaId")
 
     @request_schema_id.setter
     def request_schema_id(self, value: str | None) -> None:
@@ -425,7 +484,8 @@ class AppEntitlement(Model):
     @property
     def revoke_policy_id(self) -> str | None:
         """The ID of the policy that will be used for revoke tickets related to the app entitlement."""
-        return self._read("revokePolicyId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["revokePolicyId"] if "revokePolicyId" in values else self._json.get("revokePolicyId")
 
     @revoke_policy_id.setter
     def revoke_policy_id(self, value: str | None) -> None:
@@ -434,7 +494,8 @@ class AppEntitlement(Model):
     @property
     def risk_level_value_id(self) -> str | None:
         """The riskLevelValueId field."""
-        return self._read("riskLevelValueId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["riskLevelValueId"] if "riskLevelValueId" in values else self._json.get("riskLevelValueId")
 
     @risk_level_value_id.setter
     def risk_level_value_id(self, value: str | None) -> None:
@@ -443,7 +504,8 @@ class AppEntitlement(Model):
     @property
     def slug(self) -> str | None:
         """The slug is displayed as an oval next to the name in the frontend of C1."""
-        return self._read("slug")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["slug"] if "slug" in values else self._json.get("slug")
 
     @slug.setter
     def slug(self, value: str | None) -> None:
@@ -452,7 +514,12 @@ class AppEntitlement(Model):
     @property
     def source_connector_ids(self) -> AppEntitlementSourceConnectorIds | None:
         """Map to tell us which connector the entitlement came from."""
-        return self._read("sourceConnectorIds", _read_source_connector_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["sourceConnectorIds"]
+            if "sourceConnectorIds" in values
+            else self._read("sourceConnectorIds", _read_source_connector_ids)
+        )
 
     @source_connector_ids.setter
     def source_connector_ids(self, value: AppEntitlementSourceConnectorIds | None) -> None:
@@ -461,7 +528,8 @@ class AppEntitlement(Model):
     @property
     def system_builtin(self) -> bool | None:
         """This field indicates if this is a system builtin entitlement."""
-        return self._read("systemBuiltin")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["systemBuiltin"] if "systemBuiltin" in values else self._json.get("systemBuiltin")
 
     @system_builtin.setter
     def system_builtin(self, value: bool | None) -> None:
@@ -470,7 +538,8 @@ class AppEntitlement(Model):
     @property
     def updated_at(self) -> datetime.datetime | None:
         """The ``updatedAt`` field."""
-        return self._read("updatedAt", _read_updated_at)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["updatedAt"] if "updatedAt" in values else self._read("updatedAt", _read_updated_at)
 
     @updated_at.setter
     def updated_at(self, value: datetime.datetime | None) -> None:
@@ -479,7 +548,8 @@ class AppEntitlement(Model):
     @property
     def user_edited_mask(self) -> str | None:
         """The userEditedMask field."""
-        return self._read("userEditedMask")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["userEditedMask"] if "userEditedMask" in values else self._json.get("userEditedMask")
 
     @user_edited_mask.setter
     def user_edited_mask(self, value: str | None) -> None:

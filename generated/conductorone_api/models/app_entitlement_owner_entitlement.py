@@ -53,7 +53,12 @@ class AppEntitlementOwnerEntitlement(Model):
     def app_entitlement(self) -> AppEntitlement | None:
         """The app entitlement represents one permission in a downstream App (SAAS) that can be granted. For example,
         GitHub Read vs GitHub Write. Only one of durationUnset and durationGrant is set."""
-        return self._read("appEntitlement", _read_app_entitlement)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["appEntitlement"]
+            if "appEntitlement" in values
+            else self._read("appEntitlement", _read_app_entitlement)
+        )
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
@@ -62,7 +67,8 @@ class AppEntitlementOwnerEntitlement(Model):
     @property
     def app_id(self) -> str | None:
         """The appId field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -71,7 +77,8 @@ class AppEntitlementOwnerEntitlement(Model):
     @property
     def created_at(self) -> datetime.datetime | None:
         """The ``createdAt`` field."""
-        return self._read("createdAt", _read_created_at)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["createdAt"] if "createdAt" in values else self._read("createdAt", _read_created_at)
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
@@ -80,7 +87,8 @@ class AppEntitlementOwnerEntitlement(Model):
     @property
     def entitlement_id(self) -> str | None:
         """The entitlementId field."""
-        return self._read("entitlementId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["entitlementId"] if "entitlementId" in values else self._json.get("entitlementId")
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
@@ -89,7 +97,8 @@ class AppEntitlementOwnerEntitlement(Model):
     @property
     def role_slug(self) -> str | None:
         """The roleSlug field."""
-        return self._read("roleSlug")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["roleSlug"] if "roleSlug" in values else self._json.get("roleSlug")
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:

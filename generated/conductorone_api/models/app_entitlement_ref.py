@@ -34,7 +34,8 @@ class AppEntitlementRef(Model):
     @property
     def app_id(self) -> str | None:
         """The appId field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -43,7 +44,8 @@ class AppEntitlementRef(Model):
     @property
     def id(self) -> str | None:
         """The id field."""
-        return self._read("id")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["id"] if "id" in values else self._json.get("id")
 
     @id.setter
     def id(self, value: str | None) -> None:

@@ -50,7 +50,12 @@ class AppOwnerEntitlement(Model):
     def app_entitlement(self) -> AppEntitlement | None:
         """The app entitlement represents one permission in a downstream App (SAAS) that can be granted. For example,
         GitHub Read vs GitHub Write. Only one of durationUnset and durationGrant is set."""
-        return self._read("appEntitlement", _read_app_entitlement)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["appEntitlement"]
+            if "appEntitlement" in values
+            else self._read("appEntitlement", _read_app_entitlement)
+        )
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
@@ -59,7 +64,8 @@ class AppOwnerEntitlement(Model):
     @property
     def app_id(self) -> str | None:
         """The appId field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -68,7 +74,8 @@ class AppOwnerEntitlement(Model):
     @property
     def created_at(self) -> datetime.datetime | None:
         """The ``createdAt`` field."""
-        return self._read("createdAt", _read_created_at)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["createdAt"] if "createdAt" in values else self._read("createdAt", _read_created_at)
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
@@ -77,7 +84,8 @@ class AppOwnerEntitlement(Model):
     @property
     def role_slug(self) -> str | None:
         """The roleSlug field."""
-        return self._read("roleSlug")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["roleSlug"] if "roleSlug" in values else self._json.get("roleSlug")
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:

@@ -49,7 +49,8 @@ class ConnectorProvision(Model):
     @property
     def account(self) -> AccountProvision | None:
         """Provision a new account through the connector."""
-        return self._read("account", _read_account)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["account"] if "account" in values else self._read("account", _read_account)
 
     @account.setter
     def account(self, value: AccountProvision | None) -> None:
@@ -58,7 +59,12 @@ class ConnectorProvision(Model):
     @property
     def default_behavior(self) -> DefaultBehavior | None:
         """The ``defaultBehavior`` field."""
-        return self._read("defaultBehavior", _read_default_behavior)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["defaultBehavior"]
+            if "defaultBehavior" in values
+            else self._read("defaultBehavior", _read_default_behavior)
+        )
 
     @default_behavior.setter
     def default_behavior(self, value: DefaultBehavior | None) -> None:
@@ -67,7 +73,10 @@ class ConnectorProvision(Model):
     @property
     def delete_account(self) -> DeleteAccount | None:
         """The ``deleteAccount`` field."""
-        return self._read("deleteAccount", _read_delete_account)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["deleteAccount"] if "deleteAccount" in values else self._read("deleteAccount", _read_delete_account)
+        )
 
     @delete_account.setter
     def delete_account(self, value: DeleteAccount | None) -> None:

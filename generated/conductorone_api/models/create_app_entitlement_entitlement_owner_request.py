@@ -36,7 +36,12 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
     @property
     def app_entitlement_ref(self) -> AppEntitlementRef | None:
         """The AppEntitlementRef message."""
-        return self._read("appEntitlementRef", _read_app_entitlement_ref)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["appEntitlementRef"]
+            if "appEntitlementRef" in values
+            else self._read("appEntitlementRef", _read_app_entitlement_ref)
+        )
 
     @app_entitlement_ref.setter
     def app_entitlement_ref(self, value: AppEntitlementRef | None) -> None:

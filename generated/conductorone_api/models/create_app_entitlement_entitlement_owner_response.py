@@ -36,7 +36,12 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
     @property
     def app_entitlement_owner_entitlement(self) -> AppEntitlementOwnerEntitlement | None:
         """AppEntitlementOwnerEntitlement represents an entitlement ownership source for an app entitlement."""
-        return self._read("appEntitlementOwnerEntitlement", _read_app_entitlement_owner_entitlement)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["appEntitlementOwnerEntitlement"]
+            if "appEntitlementOwnerEntitlement" in values
+            else self._read("appEntitlementOwnerEntitlement", _read_app_entitlement_owner_entitlement)
+        )
 
     @app_entitlement_owner_entitlement.setter
     def app_entitlement_owner_entitlement(self, value: AppEntitlementOwnerEntitlement | None) -> None:

@@ -31,7 +31,8 @@ class DefaultBehavior(Model):
     @property
     def connector_id(self) -> str | None:
         """The ``connectorId`` field."""
-        return self._read("connectorId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["connectorId"] if "connectorId" in values else self._json.get("connectorId")
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:

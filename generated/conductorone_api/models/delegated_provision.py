@@ -37,7 +37,8 @@ class DelegatedProvision(Model):
     @property
     def app_id(self) -> str | None:
         """The ``appId`` field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -46,7 +47,8 @@ class DelegatedProvision(Model):
     @property
     def entitlement_id(self) -> str | None:
         """The ``entitlementId`` field."""
-        return self._read("entitlementId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["entitlementId"] if "entitlementId" in values else self._json.get("entitlementId")
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
@@ -55,7 +57,8 @@ class DelegatedProvision(Model):
     @property
     def implicit(self) -> bool | None:
         """The ``implicit`` field."""
-        return self._read("implicit")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["implicit"] if "implicit" in values else self._json.get("implicit")
 
     @implicit.setter
     def implicit(self, value: bool | None) -> None:

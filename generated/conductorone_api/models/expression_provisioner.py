@@ -54,7 +54,8 @@ class ExpressionProvisioner(Model):
     @property
     def allow_reassignment(self) -> bool | None:
         """The ``allowReassignment`` field."""
-        return self._read("allowReassignment")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["allowReassignment"] if "allowReassignment" in values else self._json.get("allowReassignment")
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
@@ -63,7 +64,8 @@ class ExpressionProvisioner(Model):
     @property
     def expressions(self) -> list[str] | None:
         """The ``expressions`` field."""
-        return self._read("expressions", _read_expressions)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["expressions"] if "expressions" in values else self._read("expressions", _read_expressions)
 
     @expressions.setter
     def expressions(self, value: Sequence[str] | None) -> None:
@@ -72,7 +74,12 @@ class ExpressionProvisioner(Model):
     @property
     def fallback_user_ids(self) -> list[str] | None:
         """The ``fallbackUserIds`` field."""
-        return self._read("fallbackUserIds", _read_fallback_user_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["fallbackUserIds"]
+            if "fallbackUserIds" in values
+            else self._read("fallbackUserIds", _read_fallback_user_ids)
+        )
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:

@@ -40,7 +40,8 @@ class ExternalTicketProvision(Model):
     @property
     def app_id(self) -> str | None:
         """The ``appId`` field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -49,7 +50,8 @@ class ExternalTicketProvision(Model):
     @property
     def connector_id(self) -> str | None:
         """The ``connectorId`` field."""
-        return self._read("connectorId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["connectorId"] if "connectorId" in values else self._json.get("connectorId")
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
@@ -58,7 +60,12 @@ class ExternalTicketProvision(Model):
     @property
     def external_ticket_provisioner_config_id(self) -> str | None:
         """The ``externalTicketProvisionerConfigId`` field."""
-        return self._read("externalTicketProvisionerConfigId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["externalTicketProvisionerConfigId"]
+            if "externalTicketProvisionerConfigId" in values
+            else self._json.get("externalTicketProvisionerConfigId")
+        )
 
     @external_ticket_provisioner_config_id.setter
     def external_ticket_provisioner_config_id(self, value: str | None) -> None:
@@ -67,7 +74,8 @@ class ExternalTicketProvision(Model):
     @property
     def instructions(self) -> str | None:
         """The ``instructions`` field."""
-        return self._read("instructions")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["instructions"] if "instructions" in values else self._json.get("instructions")
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:

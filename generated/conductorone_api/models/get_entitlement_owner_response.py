@@ -35,7 +35,12 @@ class GetEntitlementOwnerResponse(Model):
     @property
     def app_owner_entitlement(self) -> AppOwnerEntitlement | None:
         """AppOwnerEntitlement represents an entitlement ownership source for an app."""
-        return self._read("appOwnerEntitlement", _read_app_owner_entitlement)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["appOwnerEntitlement"]
+            if "appOwnerEntitlement" in values
+            else self._read("appOwnerEntitlement", _read_app_owner_entitlement)
+        )
 
     @app_owner_entitlement.setter
     def app_owner_entitlement(self, value: AppOwnerEntitlement | None) -> None:

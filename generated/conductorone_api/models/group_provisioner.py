@@ -49,7 +49,8 @@ class GroupProvisioner(Model):
     @property
     def allow_reassignment(self) -> bool | None:
         """The ``allowReassignment`` field."""
-        return self._read("allowReassignment")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["allowReassignment"] if "allowReassignment" in values else self._json.get("allowReassignment")
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
@@ -58,7 +59,8 @@ class GroupProvisioner(Model):
     @property
     def app_group_id(self) -> str | None:
         """The ``appGroupId`` field."""
-        return self._read("appGroupId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appGroupId"] if "appGroupId" in values else self._json.get("appGroupId")
 
     @app_group_id.setter
     def app_group_id(self, value: str | None) -> None:
@@ -67,7 +69,8 @@ class GroupProvisioner(Model):
     @property
     def app_id(self) -> str | None:
         """The ``appId`` field."""
-        return self._read("appId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appId"] if "appId" in values else self._json.get("appId")
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
@@ -76,7 +79,12 @@ class GroupProvisioner(Model):
     @property
     def fallback_user_ids(self) -> list[str] | None:
         """The ``fallbackUserIds`` field."""
-        return self._read("fallbackUserIds", _read_fallback_user_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["fallbackUserIds"]
+            if "fallbackUserIds" in values
+            else self._read("fallbackUserIds", _read_fallback_user_ids)
+        )
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:

@@ -43,7 +43,8 @@ class ManagerProvisioner(Model):
     @property
     def allow_reassignment(self) -> bool | None:
         """The ``allowReassignment`` field."""
-        return self._read("allowReassignment")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["allowReassignment"] if "allowReassignment" in values else self._json.get("allowReassignment")
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
@@ -52,7 +53,12 @@ class ManagerProvisioner(Model):
     @property
     def fallback_user_ids(self) -> list[str] | None:
         """The ``fallbackUserIds`` field."""
-        return self._read("fallbackUserIds", _read_fallback_user_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["fallbackUserIds"]
+            if "fallbackUserIds" in values
+            else self._read("fallbackUserIds", _read_fallback_user_ids)
+        )
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:

@@ -50,7 +50,8 @@ class ManualProvision(Model):
     @property
     def assignee(self) -> ProvisionerAssignment | None:
         """Who is assigned a manual provisioning step. Only one of its fields is set at a time."""
-        return self._read("assignee", _read_assignee)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["assignee"] if "assignee" in values else self._read("assignee", _read_assignee)
 
     @assignee.setter
     def assignee(self, value: ProvisionerAssignment | None) -> None:
@@ -59,7 +60,8 @@ class ManualProvision(Model):
     @property
     def instructions(self) -> str | None:
         """The ``instructions`` field."""
-        return self._read("instructions")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["instructions"] if "instructions" in values else self._json.get("instructions")
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:
@@ -68,7 +70,8 @@ class ManualProvision(Model):
     @property
     def user_ids(self) -> list[str] | None:
         """The ``userIds`` field."""
-        return self._read("userIds", _read_user_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["userIds"] if "userIds" in values else self._read("userIds", _read_user_ids)
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:

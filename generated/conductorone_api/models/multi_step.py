@@ -40,7 +40,12 @@ class MultiStep(Model):
     @property
     def provision_steps(self) -> list[ProvisionPolicy] | None:
         """The provision steps to process, in order."""
-        return self._read("provisionSteps", _read_provision_steps)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["provisionSteps"]
+            if "provisionSteps" in values
+            else self._read("provisionSteps", _read_provision_steps)
+        )
 
     @provision_steps.setter
     def provision_steps(self, value: Sequence[ProvisionPolicy] | None) -> None:

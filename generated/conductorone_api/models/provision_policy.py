@@ -84,7 +84,8 @@ class ProvisionPolicy(Model):
     @property
     def action(self) -> ActionProvision | None:
         """Provisioning is carried out by a connector action."""
-        return self._read("action", _read_action)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["action"] if "action" in values else self._read("action", _read_action)
 
     @action.setter
     def action(self, value: ActionProvision | None) -> None:
@@ -93,7 +94,8 @@ class ProvisionPolicy(Model):
     @property
     def connector(self) -> ConnectorProvision | None:
         """Indicates that a connector should perform the provisioning."""
-        return self._read("connector", _read_connector)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["connector"] if "connector" in values else self._read("connector", _read_connector)
 
     @connector.setter
     def connector(self, value: ConnectorProvision | None) -> None:
@@ -102,7 +104,8 @@ class ProvisionPolicy(Model):
     @property
     def delegated(self) -> DelegatedProvision | None:
         """Provisioning is delegated to another entitlement's provision policy."""
-        return self._read("delegated", _read_delegated)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["delegated"] if "delegated" in values else self._read("delegated", _read_delegated)
 
     @delegated.setter
     def delegated(self, value: DelegatedProvision | None) -> None:
@@ -111,7 +114,12 @@ class ProvisionPolicy(Model):
     @property
     def external_ticket(self) -> ExternalTicketProvision | None:
         """Provisioning is carried out through an external ticketing system."""
-        return self._read("externalTicket", _read_external_ticket)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["externalTicket"]
+            if "externalTicket" in values
+            else self._read("externalTicket", _read_external_ticket)
+        )
 
     @external_ticket.setter
     def external_ticket(self, value: ExternalTicketProvision | None) -> None:
@@ -120,7 +128,8 @@ class ProvisionPolicy(Model):
     @property
     def manual(self) -> ManualProvision | None:
         """A person must carry out the provisioning."""
-        return self._read("manual", _read_manual)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["manual"] if "manual" in values else self._read("manual", _read_manual)
 
     @manual.setter
     def manual(self, value: ManualProvision | None) -> None:
@@ -129,7 +138,8 @@ class ProvisionPolicy(Model):
     @property
     def multi_step(self) -> MultiStep | None:
         """This provision step has multiple steps to process."""
-        return self._read("multiStep", _read_multi_step)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["multiStep"] if "multiStep" in values else self._read("multiStep", _read_multi_step)
 
     @multi_step.setter
     def multi_step(self, value: MultiStep | None) -> None:
@@ -138,7 +148,8 @@ class ProvisionPolicy(Model):
     @property
     def unconfigured(self) -> ProvisionPolicyUnconfigured | None:
         """Set when no provisioning is configured."""
-        return self._read("unconfigured", _read_unconfigured)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["unconfigured"] if "unconfigured" in values else self._read("unconfigured", _read_unconfigured)
 
     @unconfigured.setter
     def unconfigured(self, value: ProvisionPolicyUnconfigured | None) -> None:
@@ -147,7 +158,8 @@ class ProvisionPolicy(Model):
     @property
     def webhook(self) -> WebhookProvision | None:
         """Provisioning is carried out by a webhook."""
-        return self._read("webhook", _read_webhook)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["webhook"] if "webhook" in values else self._read("webhook", _read_webhook)
 
     @webhook.setter
     def webhook(self, value: WebhookProvision | None) -> None:

@@ -70,7 +70,8 @@ class ProvisionerAssignment(Model):
     @property
     def app_owners(self) -> AppOwnerProvisioner | None:
         """The ``appOwners`` field."""
-        return self._read("appOwners", _read_app_owners)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["appOwners"] if "appOwners" in values else self._read("appOwners", _read_app_owners)
 
     @app_owners.setter
     def app_owners(self, value: AppOwnerProvisioner | None) -> None:
@@ -79,7 +80,12 @@ class ProvisionerAssignment(Model):
     @property
     def entitlement_owners(self) -> EntitlementOwnerProvisioner | None:
         """The ``entitlementOwners`` field."""
-        return self._read("entitlementOwners", _read_entitlement_owners)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return (
+            values["entitlementOwners"]
+            if "entitlementOwners" in values
+            else self._read("entitlementOwners", _read_entitlement_owners)
+        )
 
     @entitlement_owners.setter
     def entitlement_owners(self, value: EntitlementOwnerProvisioner | None) -> None:
@@ -88,7 +94,8 @@ class ProvisionerAssignment(Model):
     @property
     def expression(self) -> ExpressionProvisioner | None:
         """The ``expression`` field."""
-        return self._read("expression", _read_expression)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["expression"] if "expression" in values else self._read("expression", _read_expression)
 
     @expression.setter
     def expression(self, value: ExpressionProvisioner | None) -> None:
@@ -97,7 +104,8 @@ class ProvisionerAssignment(Model):
     @property
     def group(self) -> GroupProvisioner | None:
         """The ``group`` field."""
-        return self._read("group", _read_group)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["group"] if "group" in values else self._read("group", _read_group)
 
     @group.setter
     def group(self, value: GroupProvisioner | None) -> None:
@@ -106,7 +114,8 @@ class ProvisionerAssignment(Model):
     @property
     def manager(self) -> ManagerProvisioner | None:
         """The ``manager`` field."""
-        return self._read("manager", _read_manager)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["manager"] if "manager" in values else self._read("manager", _read_manager)
 
     @manager.setter
     def manager(self, value: ManagerProvisioner | None) -> None:
@@ -115,7 +124,8 @@ class ProvisionerAssignment(Model):
     @property
     def users(self) -> UserProvisioner | None:
         """The ``users`` field."""
-        return self._read("users", _read_users)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["users"] if "users" in values else self._read("users", _read_users)
 
     @users.setter
     def users(self, value: UserProvisioner | None) -> None:

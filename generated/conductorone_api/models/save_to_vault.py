@@ -40,7 +40,8 @@ class SaveToVault(Model):
     @property
     def vault_ids(self) -> list[str] | None:
         """The ``vaultIds`` field."""
-        return self._read("vaultIds", _read_vault_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["vaultIds"] if "vaultIds" in values else self._read("vaultIds", _read_vault_ids)
 
     @vault_ids.setter
     def vault_ids(self, value: Sequence[str] | None) -> None:

@@ -43,7 +43,8 @@ class UserProvisioner(Model):
     @property
     def allow_reassignment(self) -> bool | None:
         """The ``allowReassignment`` field."""
-        return self._read("allowReassignment")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["allowReassignment"] if "allowReassignment" in values else self._json.get("allowReassignment")
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
@@ -52,7 +53,8 @@ class UserProvisioner(Model):
     @property
     def user_ids(self) -> list[str] | None:
         """The ``userIds`` field."""
-        return self._read("userIds", _read_user_ids)
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["userIds"] if "userIds" in values else self._read("userIds", _read_user_ids)
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:

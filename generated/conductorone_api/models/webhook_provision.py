@@ -31,7 +31,8 @@ class WebhookProvision(Model):
     @property
     def webhook_id(self) -> str | None:
         """The ``webhookId`` field."""
-        return self._read("webhookId")
+        values = self._values  # set or already converted (inline: this is the hot path)
+        return values["webhookId"] if "webhookId" in values else self._json.get("webhookId")
 
     @webhook_id.setter
     def webhook_id(self, value: str | None) -> None:
