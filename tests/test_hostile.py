@@ -567,3 +567,44 @@ def test_a_yaml_alias_bomb_fails_fast(tmp_path: Path) -> None:
     line = build_fails(tmp_path, text, ".yaml")
     assert time.monotonic() - started < 30
     assert "expands to 490,329,060 values, more than the 10,000,000 this build reads" in line
+
+
+def test_body_fields_named_like_parameters_or_call_names_and_a_required_body(tmp_path: Path) -> None:
+    """Body fields are keyword arguments; a clash with a parameter, a per-call option or a name
+    the call uses makes the field ``body_<name>``; a required body is sent even when empty."""
+    fields = ["id", "timeout", "body", "client", "extra_body", "body_id", "pageSize"]
+    schemas = {
+        **THING,
+        "Input": {"type": "object", "properties": {name: {"type": "string"} for name in fields}},
+    }
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Input"}}}}
+    paths = {
+        "/things/{id}": {
+            "post": operation(parameters=[parameter("id", "path")], requestBody={**body, "required": True}),
+            "put": operation(parameters=[parameter("id", "path")], requestBody=body),
+        }
+    }
+    out = build_ok(tmp_path, document(paths, schemas))
+    run_with(
+        out,
+        """
+        import inspect
+        from conductorone_api.api import GROUPS
+        with client() as c1:
+            group = getattr(c1, next(iter(GROUPS)))
+            post = next(getattr(group, m) for m in dir(group) if m.startswith("post"))
+            put = next(getattr(group, m) for m in dir(group) if m.startswith("put"))
+            names = list(inspect.signature(post).parameters)
+            assert names[:9] == ["id", "body_id", "body_timeout", "body_body", "body_client", "body_extra_body",
+                                 "body_id2", "page_size", "body"], names
+            post(id="p", body_id="b", body_timeout="t", body_body="x", body_client="c", body_extra_body="e",
+                 body_id2="bi", page_size="2", timeout=5)
+            post(id="p")  # required: {} is sent
+            put(id="p")   # not required: nothing is sent
+        assert [r.url.path for r in SENT] == ["/things/p"] * 3
+        assert json.loads(SENT[0].content) == {
+            "id": "b", "timeout": "t", "body": "x", "client": "c", "extra_body": "e", "body_id": "bi", "pageSize": "2"
+        }
+        assert json.loads(SENT[1].content) == {} and SENT[2].content == b""
+        """,
+    )

@@ -1,0 +1,173 @@
+"""Models and bodies as users meet them, on a full 2026-02 build (issue: models users enjoy).
+
+Each test runs a script in a fresh interpreter against that build; requests go to an
+in-process httpx transport that records the JSON bodies and answers with canned JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import UpstreamBuild, run_against
+
+PRELUDE = """
+import datetime, json
+import httpx
+from conductorone import ConductorOne
+SENT = []
+ANSWER = {}
+
+def answer(request):
+    SENT.append(json.loads(request.content) if request.content else None)
+    return httpx.Response(200, json=ANSWER)
+
+def client():
+    transport = httpx.Client(transport=httpx.MockTransport(answer))
+    return ConductorOne(access_token="t", server_url="https://acme.conductor.one", http_client=transport)
+
+def raises(kind, call):
+    try:
+        call()
+    except kind as error:
+        return str(error)
+    raise AssertionError(f"no {kind.__name__}")
+"""
+
+
+@pytest.fixture(scope="module")
+def package(upstream_build: Callable[[str], UpstreamBuild]) -> Path:
+    _spec, package_dir, _report = upstream_build("2026-02")
+    return package_dir.parent
+
+
+def test_optional_fields_are_none_when_absent_or_null_and_none_is_never_sent(package: Path) -> None:
+    run_against(
+        package,
+        """
+        from conductorone_api.models import App, User, UserStatus
+        app = App.from_dict({"id": "a1", "displayName": None, "appOwners": [None, {"email": "x@y"}]})
+        assert app.display_name is None and app.description is None and app.created_at is None
+        assert app.id == "a1" and [o.email for o in app.app_owners] == ["x@y"]
+        assert App().to_dict() == {} and User(email=None, status=None).to_dict() == {}
+        app.id = None  # None is absent: not sent
+        assert app.to_dict() == {"appOwners": [{"email": "x@y"}]}
+        with client() as c1:
+            c1.user_search.search(query=None, email="a@b", page_size=None)
+        assert SENT == [{"email": "a@b"}]
+        """,
+        PRELUDE,
+    )
+
+
+def test_body_fields_are_keyword_arguments_and_body_takes_the_model_or_a_checked_dict(
+    package: Path,
+) -> None:
+    run_against(
+        package,
+        """
+        from conductorone_api.models import PersonalClient, PolicyRef, SearchAppsRequest, UserStatus
+        ANSWER.update({"list": [{"id": "a1"}], "nextPageToken": ""})
+        with client() as c1:
+            page = c1.app_search.search(query="git", page_size=2, policy_refs=[PolicyRef(id="p1")])
+            assert [a.id for a in page.list_] == ["a1"]
+            c1.app_search.search()  # no field given and the document does not require a body: none sent
+            c1.app_search.search(body=SearchAppsRequest(query="git"))
+            c1.app_search.search(body={"query": "git", "pageSize": 2, "policyRefs": [{"id": "p1"}]})
+            # a dict holds Python values too: timestamps (Z for UTC), enum members, models
+            c1.user_search.search(body={"userStatuses": [UserStatus.ENABLED, "DISABLED"], "refs": []})
+            # a body field named like a parameter or a name the call uses is body_<name>
+            c1.personal_client.update(id="pc1", body_client=PersonalClient(display_name="ci"))
+        assert SENT == [
+            {"query": "git", "pageSize": 2, "policyRefs": [{"id": "p1"}]},
+            None,
+            {"query": "git"},
+            {"query": "git", "pageSize": 2, "policyRefs": [{"id": "p1"}]},
+            {"userStatuses": ["ENABLED", "DISABLED"], "refs": []},
+            {"client": {"displayName": "ci"}},
+        ]
+
+        sent_before = len(SENT)
+        with client() as c1:
+            wrong = raises(ValueError, lambda: c1.app_search.search(body={"query": "git", "page_size": 2}))
+            assert wrong.startswith("body: 'page_size' is not a field of SearchAppsRequest; did you mean 'pageSize'?")
+            assert "API's JSON names" in wrong
+            nested = raises(ValueError, lambda: c1.app_search.search(body={"policyRefs": [{"idd": "p"}]}))
+            assert nested.startswith("body.policyRefs[0]: 'idd' is not a field of PolicyRef; did you mean 'id'?")
+            far = raises(ValueError, lambda: c1.app_search.search(body={"zzzz": 1}))
+            assert "'zzzz' is not a field of SearchAppsRequest; its keys are 'appIds'" in far
+            both = raises(TypeError, lambda: c1.app_search.search(body={"query": "a"}, page_size=2))
+            assert both.startswith("give the body as body= or as keyword arguments, not both")
+            other = raises(TypeError, lambda: c1.app_search.search(body=PolicyRef(id="p")))
+            assert other.startswith("body: expected a SearchAppsRequest or a dict, not ")
+        assert len(SENT) == sent_before  # nothing was sent
+        """,
+        PRELUDE,
+    )
+
+
+def test_enum_fields_take_members_of_any_enum_with_the_value_or_the_value(package: Path) -> None:
+    run_against(
+        package,
+        """
+        from conductorone_api.models import (
+            App, AppIdentityMatching, SearchUsersRequest, SearchUsersRequestUserStatusesItem, User, UserStatus,
+        )
+        request = SearchUsersRequest(user_statuses=[UserStatus.ENABLED, "DISABLED"])
+        assert request.user_statuses == [
+            SearchUsersRequestUserStatusesItem.ENABLED, SearchUsersRequestUserStatusesItem.DISABLED
+        ]
+        assert request.to_dict() == {"userStatuses": ["ENABLED", "DISABLED"]}
+        app = App(identity_matching="APP_USER_IDENTITY_MATCHING_STRICT")
+        assert app.identity_matching is AppIdentityMatching.APP_USER_IDENTITY_MATCHING_STRICT
+        app.identity_matching = "A_VALUE_FROM_A_NEWER_API"  # kept, and sent as given
+        assert app.to_dict() == {"identityMatching": "A_VALUE_FROM_A_NEWER_API"}
+        message = raises(TypeError, lambda: App(identity_matching=3.5))
+        assert message.startswith("identity_matching: expected a AppIdentityMatching or its value")
+        assert raises(TypeError, lambda: setattr(app, "identity_matching", object()))
+        assert raises(TypeError, lambda: SearchUsersRequest(user_statuses="ENABLED")).startswith(
+            "user_statuses: expected a list"
+        )
+        assert User.from_dict({"status": "SOMETHING_NEW"}).status.value == "SOMETHING_NEW"
+        """,
+        PRELUDE,
+    )
+
+
+def test_models_read_lazily_keep_unknown_fields_and_write_back_what_was_changed(package: Path) -> None:
+    run_against(
+        package,
+        """
+        from conductorone_api.models import App, User
+        sent = {
+            "id": "a1", "createdAt": "2026-02-03T04:05:06.123456789Z", "futureField": {"x": [1, None]},
+            "appOwners": [{"id": "u1", "createdAt": "not a timestamp"}],
+        }
+        app = App.from_dict(sent)  # reads nothing yet: a bad value fails where it is read
+        assert app.created_at == datetime.datetime(2026, 2, 3, 4, 5, 6, 123456, tzinfo=datetime.timezone.utc)
+        owner = app.app_owners[0]
+        bad = raises(ValueError, lambda: owner.created_at)
+        assert bad.startswith("User.created_at: cannot read 'not a timestamp' sent as 'createdAt'")
+        assert app.additional_properties == {"futureField": {"x": [1, None]}} and app["futureField"]["x"] == [1, None]
+        # what was not read is written back exactly; what was read, converted back
+        untouched = App.from_dict(sent).to_dict()
+        assert untouched == sent and untouched is not sent and untouched["futureField"] is not sent["futureField"]
+        app.app_owners.append(User(id="u2"))  # a list read from the model is the model's
+        app["note"] = "added"
+        del app["futureField"]
+        out = app.to_dict()
+        assert [o["id"] for o in out["appOwners"]] == ["u1", "u2"]
+        assert out["createdAt"] == "2026-02-03T04:05:06.123456Z" and out["note"] == "added"
+        assert "futureField" not in out and sent["appOwners"] == [{"id": "u1", "createdAt": "not a timestamp"}]
+        # value equality, null and absent alike; repr shows only what is set
+        assert App.from_dict({"id": "a", "description": None}) == App(id="a")
+        assert App(id="a") != App(id="b") and repr(App(id="a")) == "App(id='a')"
+        assert App(id="a", created_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)).to_json() == (
+            '{"createdAt":"2026-01-01T00:00:00Z","id":"a"}'
+        )
+        assert raises(TypeError, lambda: App.from_dict(["not", "an", "object"])).startswith("App: expected a JSON object")
+        """,
+        PRELUDE,
+    )
