@@ -48,8 +48,7 @@ RUFF_SETTINGS = ("--isolated", "--line-length", "120", "--target-version", "py31
 # for type checkers). A property spelled like one gets a trailing underscore
 # (openapi-python-client already does this for keywords and builtins).
 RESERVED_FIELD_NAMES = frozenset(
-    {"to_dict", "from_dict", "to_json", "check_dict", "additional_properties", "self", "value", "cls",
-     "key", "datetime", "Any", "Sequence", "TypedDict", "Model", "parse_date", "parse_datetime",
+    {"to_dict", "from_dict", "to_json", "check_dict", "additional_properties", "self", "cls", "datetime", "Any", "Sequence", "TypedDict", "Model", "parse_date", "parse_datetime",
      "read_union", "to_enum", "to_list", "str", "int", "float", "bool", "list", "dict", "frozenset",
      "type", "property"}
 )  # fmt: skip
