@@ -83,6 +83,7 @@ class Parameter:
     description: str
 
     source: str = ""  # body fields: the model's Python name of the field
+    required_in_body: bool = False  # body fields: the model requires it (unless body= is given)
 
     @property
     def signature(self) -> str:
@@ -130,6 +131,15 @@ class OperationView:
     @property
     def all_parameters(self) -> tuple[Parameter, ...]:
         return self.parameters + self.body_fields + ((self.body,) if self.body else ())
+
+    @property
+    def call_forms(self) -> tuple[tuple[Parameter, ...], ...]:
+        """The overloads type checkers see when the body has required fields: the fields as
+        keywords (those required), or ``body=`` (required); empty: no overloads needed."""
+        if not any(field.required_in_body for field in self.body_fields) or self.body is None:
+            return ()
+        fields = tuple(attrs.evolve(f, required=f.required_in_body) for f in self.body_fields)
+        return self.parameters + fields, (*self.parameters, attrs.evolve(self.body, required=True))
 
     def by_location(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -258,7 +268,11 @@ def _body_fields(model: ModelProperty, taken: set[str]) -> list[Parameter]:
         source = str(prop.python_name)
         name = source if source not in taken and source not in RESERVED_PARAMETER_NAMES else f"body_{source}"
         view = _parameter(prop, "body field")
-        fields.append(attrs.evolve(view, python_name=name, source=source, required=False))
+        fields.append(
+            attrs.evolve(
+                view, python_name=name, source=source, required=False, required_in_body=view.required
+            )
+        )
     return _unique_names(fields, taken)
 
 

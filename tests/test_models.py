@@ -102,6 +102,12 @@ def test_body_fields_are_keyword_arguments_and_body_takes_the_model_or_a_checked
             assert both.startswith("give the body as body= or as keyword arguments, not both")
             other = raises(TypeError, lambda: c1.app_search.search(body=PolicyRef(id="p")))
             assert other.startswith("body: expected a SearchAppsRequest or a dict, not ")
+            # a body with a required field: as a keyword it is required, or body= holds it
+            missing = raises(TypeError, lambda: c1.apps.create(description="d"))
+            assert "missing 1 required keyword-only argument: 'display_name'" in missing
+            assert raises(ValueError, lambda: c1.apps.create(body={"description": "d"})) == (
+                "body: CreateAppRequest requires 'displayName'"
+            )
         assert len(SENT) == sent_before  # nothing was sent
         """,
         PRELUDE,

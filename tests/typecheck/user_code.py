@@ -15,6 +15,7 @@ from conductorone import ConductorOne
 from conductorone_api.models import (
     App,
     AppIdentityMatching,
+    CreateAppRequestDict,
     SearchAppsRequestDict,
     SearchUsersRequest,
     SearchUsersRequestDict,
@@ -51,6 +52,15 @@ def dict_bodies(c1: ConductorOne) -> None:
     request: SearchUsersRequestDict = {"query": "ada", "userStatuses": ["ENABLED", UserStatus.ENABLED]}
     c1.user_search.search(body=request)
     c1.user_search.search(body=SearchUsersRequest(query="ada"))
+
+
+def required_body_fields(c1: ConductorOne) -> None:
+    """A body with required fields: as keywords they are required, or body= gives them."""
+    c1.apps.create(display_name="Git", description="Source")
+    c1.apps.create(body={"displayName": "Git"})
+    c1.apps.create(description="Source")  # error: overload
+    new_app: CreateAppRequestDict = {"description": "Source"}  # error: displayName
+    c1.apps.create(body=new_app)
 
 
 def enums(c1: ConductorOne) -> App:
