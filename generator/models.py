@@ -153,7 +153,10 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
 
 
 def _reader_lambda(member: TypeView) -> str:
-    """A union member as ``read_union`` tries it, in order: (its JSON type, its reader or None)."""
+    """A union member as ``read_union`` tries it, in order: (its JSON type, its reader or None);
+    a model member is its class, so that read_union can choose the model that fits best."""
+    if member.json_type == "object" and member.child_model:
+        return f"('object', {member.child_model})"
     read = f"lambda value_: {_fill(member.read, 'value_')}" if member.read else "None"
     return f"({member.json_type!r}, {read})"
 

@@ -315,3 +315,31 @@ def test_verification_failure_keeps_the_previous_output(tmp_path: Path) -> None:
     assert "parse_datetime() missing 1 required positional argument" in done.stderr
     assert "instance: {" in done.stderr and "left unchanged" in done.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+
+
+def test_unions_read_each_member_and_objects_as_the_model_that_fits(tmp_path: Path) -> None:
+    """oneOf members of every kind; an object is read as the model naming its keys (and having
+    the keys it requires), not merely the first model listed."""
+    out = tmp_path / "gen"
+    build(DOCUMENTS / "unions.yaml", out, "--no-overlays")
+    run_against(
+        out,
+        """
+        import datetime
+        from conductorone_api.models import Cat, Dog, Holder, Pet, Thing
+        def pet(value):
+            return Pet.from_dict({"pet": value}).pet
+        assert isinstance(pet({"meow": "x"}), Cat) and isinstance(pet({"bark": 1}), Dog)
+        assert isinstance(pet({"name": "n"}), Cat)  # both fit: the first
+        assert isinstance(pet({"name": "n", "bark": 2}), Dog)
+        other = pet({"other": 1})  # none fits: the first, the key kept
+        assert isinstance(other, Cat) and other.additional_properties == {"other": 1}
+        assert Pet.from_dict({"pet": {"bark": 3}}).to_dict() == {"pet": {"bark": 3}}
+        def value(raw):
+            return Holder.from_dict({"value": raw}).value
+        assert value({"id": "x"}) == Thing(id="x")
+        assert value("2024-01-01T00:00:00Z") == datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+        assert value([{"id": "y"}, None]) == [Thing(id="y")] and value(5) == 5 and value("plain") == "plain"
+        assert Holder.from_dict({"when": "2024-02-29"}).when == datetime.date(2024, 2, 29)
+        """,
+    )

@@ -86,9 +86,17 @@ _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def read_union(value: Any, members: Sequence[tuple[str, Callable[[Any], Any] | None]]) -> Any:
+def read_union(value: Any, members: Sequence[tuple[str, Any]]) -> Any:
     """A value of a field with several types: the first member whose JSON type fits and whose
-    reader takes it (a string that is not a timestamp stays a string); else the JSON value."""
+    reader takes it (a string that is not a timestamp stays a string); else the JSON value.
+
+    A member may be a model class. An object is read as the model that fits it best: one
+    that names every key it has and has every key it requires, naming the most of them;
+    the first model when none does (its other keys are kept in additional_properties)."""
+    if isinstance(value, dict):
+        models = [read for json_type, read in members if isinstance(read, type) and issubclass(read, Model)]
+        if models:
+            return _best_model(models, value).from_dict(value)
     for json_type, read in members:
         if not _JSON_TYPES[json_type](value):
             continue
@@ -99,6 +107,14 @@ def read_union(value: Any, members: Sequence[tuple[str, Callable[[Any], Any] | N
         except (TypeError, ValueError):
             continue
     return value
+
+
+def _best_model(models: list[type[Model]], value: dict[str, Any]) -> type[Model]:
+    keys = {key for key, item in value.items() if item is not None}
+    fitting = [
+        model for model in models if keys <= model._KEYS and all(value.get(key) is not None for key in model._REQUIRED)
+    ]
+    return max(fitting, key=lambda model: len(keys & model._KEYS)) if fitting else models[0]
 
 
 def format_datetime(value: datetime.datetime) -> str:
