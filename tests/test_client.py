@@ -320,3 +320,47 @@ def test_timestamps_as_the_api_sends_them(text: str, expected: str) -> None:
     from conductorone_api.types import parse_datetime
 
     assert parse_datetime(text).isoformat() == expected
+
+
+CREATE_ARGS: dict[str, Any] = {
+    "app_id": "a",
+    "entitlement_id": "b",
+    "role_slug": "c",
+    "app_entitlement_ref_app_id": "d",
+    "app_entitlement_ref_id": "e",
+}
+
+
+def test_bodies_as_keywords_models_or_checked_dicts_on_every_python(api: LoopbackServer) -> None:
+    """The body forms and the models' reading, writing and repr (this module runs on 3.10-3.13)."""
+    from conductorone_api.models import AppEntitlementRef
+
+    owners = ConductorOne(access_token="issued-token", server_url=api.url).app_entitlement_owners_v2
+    owners.create_entitlement_owner(**CREATE_ARGS, app_entitlement_ref=AppEntitlementRef(app_id="x", id="y"))
+    owners.create_entitlement_owner(**CREATE_ARGS, body={"appEntitlementRef": {"appId": "x"}})
+    with pytest.raises(ValueError, match=r"body.appEntitlementRef: 'app_id' is not a field of .*'appId'\?"):
+        wrong = {"appEntitlementRef": {"app_id": "x"}}  # a wrong key, as type checkers would say too
+        owners.create_entitlement_owner(**CREATE_ARGS, body=wrong)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not both"):
+        owners.create_entitlement_owner(
+            **CREATE_ARGS,
+            body=CreateAppEntitlementEntitlementOwnerRequest(),
+            app_entitlement_ref=AppEntitlementRef(),
+        )
+    assert [seen.json() for seen in api.seen] == [
+        {"appEntitlementRef": {"appId": "x", "id": "y"}},
+        {"appEntitlementRef": {"appId": "x"}},
+    ]
+    parsed = GetEntitlementOwnerResponse.from_dict(OWNER)
+    assert parsed.app_owner_entitlement is not None
+    entitlement = parsed.app_owner_entitlement.app_entitlement
+    assert entitlement is not None and entitlement.display_name == "Admins"
+    assert entitlement.created_at is not None and entitlement.created_at.microsecond == 123456
+    assert entitlement.description is None
+    assert GetEntitlementOwnerResponse.from_dict(OWNER).to_dict() == OWNER  # untouched: exactly as sent
+    written = parsed.to_dict()["appOwnerEntitlement"]["appEntitlement"]
+    assert written["createdAt"] == "2026-01-02T03:04:05.123456Z"  # read: a datetime, to the microsecond
+    assert repr(AppEntitlementRef(id="y")) == "AppEntitlementRef(id='y')"
+    assert AppEntitlementRef(id="y").to_json() == '{"id":"y"}' and AppEntitlementRef(
+        id="y"
+    ) == AppEntitlementRef(id="y", app_id=None)
