@@ -6,6 +6,8 @@ Every network test talks to a real server on 127.0.0.1 (tests/loopback.py).
 from __future__ import annotations
 
 import asyncio
+import copy
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -361,6 +363,10 @@ def test_bodies_as_keywords_models_or_checked_dicts_on_every_python(api: Loopbac
     written = parsed.to_dict()["appOwnerEntitlement"]["appEntitlement"]
     assert written["createdAt"] == "2026-01-02T03:04:05.123456Z"  # read: a datetime, to the microsecond
     assert repr(AppEntitlementRef(id="y")) == "AppEntitlementRef(id='y')"
+    twin = copy.copy(entitlement)
+    twin.display_name = "Renamed"
+    assert (entitlement.display_name, twin.display_name) == ("Admins", "Renamed")
+    assert pickle.loads(pickle.dumps(twin)) == twin and copy.deepcopy(parsed) == parsed
     assert AppEntitlementRef(id="y").to_json() == '{"id":"y"}' and AppEntitlementRef(
         id="y"
     ) == AppEntitlementRef(id="y", app_id=None)

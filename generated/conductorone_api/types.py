@@ -262,6 +262,14 @@ class Model:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
 
+    def __copy__(self: M) -> M:
+        """A shallow copy: setting a field on it leaves this one as it is."""
+        copied = object.__new__(type(self))
+        copied._json = self._json
+        copied._values = dict(self._values)
+        copied._extra = None if self._extra is None else dict(self._extra)
+        return copied
+
     @classmethod
     def check_dict(cls, data: Mapping[str, Any], where: str = "body") -> None:
         """Refuse a dict body with a key the document does not name (or without a required one),
