@@ -158,7 +158,9 @@ def model_globals(data: GeneratorData) -> dict[str, Any]:
     return {
         "model_view": view_of,
         "enum_import": lambda cls: f"from .{modules[cls]} import {cls}",
-        "model_import": lambda cls: f"from .{modules[cls]} import {cls}, {names[cls]}",
+        "model_import": lambda cls, with_dict: (
+            f"from .{modules[cls]} import {cls}" + (f", {names[cls]}" if with_dict else "")
+        ),
         "dict_name_of": lambda cls: names[cls] if cls in model_classes else None,
         "with_dict_names": lambda classes: [
             *classes,

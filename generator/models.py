@@ -84,6 +84,7 @@ class ModelView:
     extra: TypeView | None  # values of keys the schema does not name; None: such keys are dropped
     extra_reader: str | None
     model_imports: tuple[str, ...]  # other model classes (imported at the end of the module)
+    dict_refs: frozenset[str]  # the models whose TypedDicts this model's TypedDict refers to
     enum_imports: tuple[str, ...]
     uses_datetime: bool
 
@@ -177,9 +178,11 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
     functions = []
     models: set[str] = set()
     enums: set[str] = set()
+    dict_refs: set[str] = set()
     for prop in [*(model.required_properties or ()), *(model.optional_properties or ())]:
         name = str(prop.python_name)
         types = type_view(prop, f"{cls}.{name}")
+        dict_refs.update(_DICT_PLACEHOLDER.findall(types.dict_value))
         reader = converter = None
         if types.read:
             reader = f"_read_{name}"
@@ -227,6 +230,7 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
         extra=extra,
         extra_reader=extra_reader,
         model_imports=tuple(sorted(models - {cls})),
+        dict_refs=frozenset(dict_refs),
         enum_imports=tuple(sorted(enums)),
         uses_datetime=any("datetime." in t.annotation for t in all_types),
     )

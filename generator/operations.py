@@ -156,6 +156,18 @@ class GroupView:
     def imports(self) -> tuple[str, ...]:
         return tuple(sorted({line for op in self.operations for line in op.imports}))
 
+    def uses(self, text: str) -> bool:
+        """Whether ``text`` (a name) appears in a parameter's annotation of this group."""
+        return any(text in p.annotation for op in self.operations for p in op.all_parameters)
+
+    @property
+    def has_overloads(self) -> bool:
+        return any(op.call_forms for op in self.operations)
+
+    @property
+    def has_pagination(self) -> bool:
+        return any(op.pagination for op in self.operations)
+
 
 def _annotation(prop: PropertyProtocol) -> str:
     """What a parameter takes (without None): enums also as their values, lists as any sequence."""

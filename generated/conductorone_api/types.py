@@ -8,7 +8,7 @@ import difflib
 import enum
 import json
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import IO, Any, BinaryIO, ClassVar, Generic, TypeVar, Union
+from typing import IO, Any, BinaryIO, ClassVar, Generic, TypeVar, Union, cast
 from urllib.parse import quote
 
 import httpx
@@ -67,11 +67,14 @@ def to_enum(cls: type[E], value: Any, field: str) -> E | None:
 
 def to_list(value: Any, field: str) -> list[Any] | None:
     """A user's sequence for a list field, as a list (a str is not taken for a list of its characters)."""
+    # (locals annotated from cast(Any, ...): mypy and pyright narrow Any differently)
     if value is None or type(value) is list:
-        return value
+        same: list[Any] | None = cast(Any, value)
+        return same
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         raise TypeError(f"{field}: expected a list, not {value!r}")
-    return list(value)
+    items: Sequence[Any] = cast(Any, value)
+    return list(items)
 
 
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
@@ -93,10 +96,10 @@ def read_union(value: Any, members: Sequence[tuple[str, Any]]) -> Any:
     A member may be a model class. An object is read as the model that fits it best: one
     that names every key it has and has every key it requires, naming the most of them;
     the first model when none does (its other keys are kept in additional_properties)."""
-    if isinstance(value, dict):
-        models = [read for json_type, read in members if isinstance(read, type) and issubclass(read, Model)]
-        if models:
-            return _best_model(models, value).from_dict(value)
+    models: list[type[Model]] = [read for _, read in members if isinstance(read, type) and issubclass(read, Model)]
+    if models and type(value) is dict:
+        obj = cast("dict[str, Any]", value)
+        return Model.best_fit(models, obj).from_dict(obj)
     for json_type, read in members:
         if not _JSON_TYPES[json_type](value):
             continue
@@ -107,14 +110,6 @@ def read_union(value: Any, members: Sequence[tuple[str, Any]]) -> Any:
         except (TypeError, ValueError):
             continue
     return value
-
-
-def _best_model(models: list[type[Model]], value: dict[str, Any]) -> type[Model]:
-    keys = {key for key, item in value.items() if item is not None}
-    fitting = [
-        model for model in models if keys <= model._KEYS and all(value.get(key) is not None for key in model._REQUIRED)
-    ]
-    return max(fitting, key=lambda model: len(keys & model._KEYS)) if fitting else models[0]
 
 
 def format_datetime(value: datetime.datetime) -> str:
@@ -177,7 +172,7 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
         """The model of a JSON object (as decoded by ``json.loads``); nothing is converted yet."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict: the fast check
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(src_dict)}")
         self = object.__new__(cls)
         self._json = src_dict
@@ -277,42 +272,55 @@ class Model:
 
         A dict body uses the API's own JSON key names (``pageSize``), as ``to_dict`` writes them.
         """
-        if not isinstance(data, Mapping):
+        if not isinstance(data, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"{where}: expected a {cls.__name__} or a dict, not {_short(data)}")
         if cls._FIELDS:  # a model without declared fields is a free-form object: any key
             for key in data:
                 if key not in cls._KEYS:
-                    raise ValueError(_unknown_key(cls, key, where))
+                    raise ValueError(cls._unknown_key(key, where))
         for key in cls._REQUIRED:
             if data.get(key) is None:
                 raise ValueError(f"{where}: {cls.__name__} requires {key!r}")
         for key, child in cls._children().items():
-            value = data.get(key)
+            value: Any = data.get(key)
             if isinstance(value, Mapping):
-                child.check_dict(value, f"{where}.{key}")
+                child.check_dict(cast("Mapping[str, Any]", value), f"{where}.{key}")
             elif isinstance(value, (list, tuple)):
-                for index, item in enumerate(value):
+                items: Sequence[Any] = cast("Sequence[Any]", value)
+                for index, item in enumerate(items):
                     if isinstance(item, Mapping):
-                        child.check_dict(item, f"{where}.{key}[{index}]")
+                        child.check_dict(cast("Mapping[str, Any]", item), f"{where}.{key}[{index}]")
 
     @classmethod
     def _children(cls) -> dict[str, type[Model]]:
         """JSON key -> the model of a field holding models (or lists of them)."""
         return {}
 
+    @staticmethod
+    def best_fit(models: Sequence[type[Model]], value: Mapping[str, Any]) -> type[Model]:
+        """Of several models, the one ``value`` fits best: it names every key of the value and has
+        those it requires, naming the most of them; the first model when none fits."""
+        keys = {key for key, item in value.items() if item is not None}
+        fitting = [
+            model
+            for model in models
+            if keys <= model._KEYS and all(value.get(key) is not None for key in model._REQUIRED)
+        ]
+        return max(fitting, key=lambda model: len(keys & model._KEYS)) if fitting else models[0]
 
-def _unknown_key(cls: type[Model], key: str, where: str) -> str:
-    keys = list(cls._FIELDS.values())
-    squashed = {json_key.replace("_", "").lower(): json_key for json_key in keys}
-    nearest = cls._FIELDS.get(key) or squashed.get(key.replace("_", "").lower())
-    if nearest is None:
-        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-        nearest = close[0] if close else None
-    hint = f"; did you mean {nearest!r}?" if nearest else f"; its keys are {', '.join(map(repr, keys[:8]))}"
-    return (
-        f"{where}: {key!r} is not a field of {cls.__name__}{hint} "
-        "(dict bodies use the API's JSON names, as to_dict() writes them)"
-    )
+    @classmethod
+    def _unknown_key(cls, key: str, where: str) -> str:
+        keys = list(cls._FIELDS.values())
+        squashed = {json_key.replace("_", "").lower(): json_key for json_key in keys}
+        nearest = cls._FIELDS.get(key) or squashed.get(key.replace("_", "").lower())
+        if nearest is None:
+            close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+            nearest = close[0] if close else None
+        hint = f"; did you mean {nearest!r}?" if nearest else f"; its keys are {', '.join(map(repr, keys[:8]))}"
+        return (
+            f"{where}: {key!r} is not a field of {cls.__name__}{hint} "
+            "(dict bodies use the API's JSON names, as to_dict() writes them)"
+        )
 
 
 def _short(value: Any) -> str:
@@ -323,9 +331,10 @@ def _short(value: Any) -> str:
 def copy_json(value: Any) -> Any:
     """A copy of decoded JSON, so a caller changing ``to_dict()``'s result cannot change the model."""
     if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
+        return {key: copy_json(item) for key, item in cast("dict[str, Any]", value).items()}
     if isinstance(value, list):
-        return [copy_json(item) for item in value]
+        items: list[Any] = cast(Any, value)
+        return [copy_json(item) for item in items]
     return value
 
 
@@ -342,7 +351,7 @@ def request_body(model: type[Model], body: Any, fields: Mapping[str, Any], *, re
             return body.to_dict()
         if isinstance(body, Model) or not isinstance(body, Mapping):
             raise TypeError(f"body: expected a {model.__name__} or a dict, not {_short(body)}")
-        model.check_dict(body)
+        model.check_dict(cast("Mapping[str, Any]", body))
         return jsonable(body)  # type: ignore[no-any-return]
     if given or required:
         return model(**given).to_dict()
@@ -360,9 +369,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
+        return [jsonable(item) for item in cast("Sequence[Any]", value)]
     if isinstance(value, Mapping):
-        return {key: jsonable(item) for key, item in value.items() if item is not None}
+        return {key: jsonable(item) for key, item in cast("Mapping[str, Any]", value).items() if item is not None}
     return value
 
 

@@ -7,17 +7,14 @@ it through the client (auth, retries, errors) and returns the typed model.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...client import (
-        AsyncPageIterator,
         AsyncRawTransport,
         AsyncTransport,
         RawResponse,
-        SyncPageIterator,
         SyncRawTransport,
         SyncTransport,
     )
