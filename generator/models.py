@@ -36,12 +36,12 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.parser.properties.uuid import UuidProperty
 
+from .document_text import doc, text
 from .errors import BuildError
-from .operations import doc, text
 
-# JSON values a field of these kinds holds as is: no reader, no converter.
 # A model's TypedDict, named once every class name is known (see dict_names).
 _DICT_PLACEHOLDER = re.compile(r"<dict:(\w+)>")
+# JSON values a field of these kinds holds as is: no reader, no converter.
 _PLAIN = {StringProperty: ("str", "string"), UuidProperty: ("str", "string"), IntProperty: ("int", "integer"),
           FloatProperty: ("float", "number"), BooleanProperty: ("bool", "boolean"), AnyProperty: ("Any", "any"),
           NoneProperty: ("None", "null")}  # fmt: skip

@@ -30,9 +30,10 @@ from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.string import StringProperty
-from openapi_python_client.schema.untrusted_string import UntrustedString
 
+from .document_text import doc, text
 from .errors import BuildError
+from .models import type_view
 from .naming import pascal_case
 from .passes.schemas import operations as operations_of
 
@@ -57,20 +58,6 @@ CURSOR_PARAMETERS = {"query": "page_token", "body": "pageToken"}
 NEXT_CURSOR_FIELD = "nextPageToken"
 ITEMS_FIELD = "list"
 RESOURCE_SUFFIXES = ("Resource", "Operations", "Group")
-
-
-def text(value: object) -> str:
-    """The plain value of a string from the document (openapi-python-client wraps them)."""
-    if isinstance(value, UntrustedString):
-        return value.get_untrusted_value()
-    if isinstance(value, strings.PythonCode):
-        return value.as_unembedded_code()
-    return "" if value is None else str(value)
-
-
-def doc(value: object) -> str:
-    """Document text made safe to place inside a triple-quoted docstring."""
-    return strings.safe_for_docstring(" ".join(text(value).split()))
 
 
 @attrs.frozen
@@ -171,8 +158,6 @@ class GroupView:
 
 def _annotation(prop: PropertyProtocol) -> str:
     """What a parameter takes (without None): enums also as their values, lists as any sequence."""
-    from .models import type_view  # models.py builds on this module's helpers
-
     try:
         return type_view(prop, str(prop.python_name)).input
     except BuildError:
