@@ -335,6 +335,11 @@ def test_unions_read_each_member_and_objects_as_the_model_that_fits(tmp_path: Pa
         other = pet({"other": 1})  # none fits: the first, the key kept
         assert isinstance(other, Cat) and other.additional_properties == {"other": 1}
         assert Pet.from_dict({"pet": {"bark": 3}}).to_dict() == {"pet": {"bark": 3}}
+        kennel = Pet.from_dict({"kennel": {"rex": {"bark": 1}, "gone": None}}).kennel
+        assert repr(kennel) == "Kennel(additional_properties={'rex': Dog(bark=1)})"  # repr reads them first
+        assert isinstance(kennel["rex"], Dog) and kennel.additional_properties["rex"].bark == 1
+        kennel["fido"] = Dog(bark=2)
+        assert kennel.to_dict() == {"rex": {"bark": 1}, "fido": {"bark": 2}}
         def value(raw):
             return Holder.from_dict({"value": raw}).value
         assert value({"id": "x"}) == Thing(id="x")

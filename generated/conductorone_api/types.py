@@ -155,7 +155,7 @@ class Model:
     API sent that cannot be read raises ValueError naming the model and field, on access.
 
     Each model class sets ``_FIELDS`` (Python name -> JSON key, in order), ``_KEYS`` (the
-    declared JSON keys), ``_REQUIRED`` and ``_KEEPS_EXTRA``; the ``_json`` dict is never
+    declared JSON keys), ``_REQUIRED``, ``_KEEPS_EXTRA`` and ``_EXTRA_READER``; ``_json`` is never
     written to: ``_values`` holds what was converted or set, ``_extra`` the extra keys once
     they were read or set.
     """
@@ -165,6 +165,7 @@ class Model:
     _KEYS: ClassVar[frozenset[str]] = frozenset()
     _REQUIRED: ClassVar[tuple[str, ...]] = ()
     _KEEPS_EXTRA: ClassVar[bool] = True
+    _EXTRA_READER: ClassVar[Callable[[Any], Any] | None] = None  # for the values of a typed map
     _json: Mapping[str, Any]
     _values: dict[str, Any]
     _extra: dict[str, Any] | None
@@ -205,9 +206,9 @@ class Model:
             raise ValueError(f"{type(self).__name__}.{name}: the API sent no value for this required field")
         return value
 
-    def _extras(self, reader: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    def _extras(self) -> dict[str, Any]:
         if self._extra is None:
-            known = self._KEYS
+            known, reader = self._KEYS, self._EXTRA_READER
             self._extra = {
                 key: value if reader is None else reader(value)
                 for key, value in self._json.items()
