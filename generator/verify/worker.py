@@ -197,7 +197,8 @@ def check_all(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any
     for _target_id, python, _drawn in jobs:
         with contextlib.suppress(Exception):  # check() reports what does not load
             _load(python)
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or len(jobs) < PARALLEL_FROM:
+    # Linux only: a forked copy is unsafe where system libraries may hold locks (macOS)
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2 or len(jobs) < PARALLEL_FROM:
         return [check(*job) for job in jobs]
     read_end, write_end = os.pipe()
     pid = os.fork()
