@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.codegen import RESERVED_FIELD_NAMES
 from generator.passes.operation_names import RESERVED_GROUP_NAMES
 
 from .conftest import run_against, run_generator, tree_bytes
@@ -239,16 +240,11 @@ def test_parameters_named_like_the_generated_code_are_renamed(tmp_path: Path) ->
 
 
 def test_properties_named_like_model_methods_and_locals(tmp_path: Path) -> None:
-    names = [
-        "from_dict",
-        "to_dict",
-        "src_dict",
-        "cls",
-        "field_dict",
-        "additional_properties",
-        "datetime",
-        "cast",
-    ]
+    """Every name the model code uses gets a trailing underscore; other plain names stay."""
+    # (capitalised ones, "Any", "Model", ..., are snake_cased into other names: no clash)
+    reserved = sorted(name for name in RESERVED_FIELD_NAMES if name.islower())
+    plain = ["value", "key", "values", "src_dict", "field_dict", "cast", "reader", "instance"]
+    names = reserved + plain
     schemas = {"Thing": {"type": "object", "properties": {n: {"type": "string"} for n in names}}}
     out = build_ok(tmp_path, document({"/t": {"get": operation()}}, schemas))
     run_with(
@@ -258,9 +254,15 @@ def test_properties_named_like_model_methods_and_locals(tmp_path: Path) -> None:
         body = {{name: name.upper() for name in {names!r}}}
         body["unknown"] = 1
         thing = Thing.from_dict(body)
-        assert thing.from_dict_ == "FROM_DICT" and thing.cls_ == "CLS" and thing.additional_properties_ == "ADDITIONAL_PROPERTIES"
+        assert sorted(Thing._FIELDS.values()) == sorted({names!r}), Thing._FIELDS
+        for name in {reserved!r}:
+            assert getattr(thing, name + "_") == name.upper(), name
+        for name in {plain!r}:
+            assert getattr(thing, name) == name.upper(), name
         assert thing.additional_properties == {{"unknown": 1}}
-        assert thing.to_dict() == body
+        assert thing.to_dict() == body and thing.to_json() and repr(thing).startswith("Thing(")
+        made = Thing(**{{python: json_key.upper() for python, json_key in Thing._FIELDS.items()}})
+        assert made.to_dict() == {{key: value for key, value in body.items() if key != "unknown"}}
         """,
     )
 
