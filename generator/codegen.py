@@ -46,11 +46,12 @@ RUFF_SETTINGS = ("--isolated", "--line-length", "120", "--target-version", "py31
 # Names a model's code uses besides its fields: the methods of types.Model, the parameters
 # of __init__ and the setters, and names in annotations (the class body would shadow them
 # for type checkers). A property spelled like one gets a trailing underscore
-# (openapi-python-client already does this for keywords and builtins).
+# (openapi-python-client already does this for keywords and builtins; property names are
+# snake_case, so class names such as Model or Sequence cannot clash).
 RESERVED_FIELD_NAMES = frozenset(
-    {"to_dict", "from_dict", "to_json", "check_dict", "additional_properties", "self", "cls", "datetime", "Any", "Sequence", "TypedDict", "Model", "parse_date", "parse_datetime",
-     "read_union", "to_enum", "to_list", "str", "int", "float", "bool", "list", "dict", "frozenset",
-     "type", "property"}
+    {"to_dict", "from_dict", "to_json", "check_dict", "best_fit", "additional_properties", "self", "cls",
+     "datetime", "parse_date", "parse_datetime", "read_union", "to_enum", "to_list", "str", "int", "float",
+     "bool", "list", "dict", "frozenset", "type", "property"}
 )  # fmt: skip
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
