@@ -155,7 +155,7 @@ class Model:
     API sent that cannot be read raises ValueError naming the model and field, on access.
 
     Each model class sets ``_FIELDS`` (Python name -> JSON key, in order), ``_KEYS`` (the
-    declared JSON keys), ``_REQUIRED``, ``_KEEPS_EXTRA`` and ``_EXTRA_READER``; ``_json`` is never
+    declared JSON keys), ``_REQUIRED`` and ``_KEEPS_EXTRA``; ``_json`` is never
     written to: ``_values`` holds what was converted or set, ``_extra`` the extra keys once
     they were read or set.
     """
@@ -165,7 +165,6 @@ class Model:
     _KEYS: ClassVar[frozenset[str]] = frozenset()
     _REQUIRED: ClassVar[tuple[str, ...]] = ()
     _KEEPS_EXTRA: ClassVar[bool] = True
-    _EXTRA_READER: ClassVar[Callable[[Any], Any] | None] = None  # for the values of a typed map
     _json: Mapping[str, Any]
     _values: dict[str, Any]
     _extra: dict[str, Any] | None
@@ -208,13 +207,17 @@ class Model:
 
     def _extras(self) -> dict[str, Any]:
         if self._extra is None:
-            known, reader = self._KEYS, self._EXTRA_READER
+            known = self._KEYS
             self._extra = {
-                key: value if reader is None else reader(value)
+                key: self._read_extra(value)
                 for key, value in self._json.items()
                 if key not in known and value is not None
             }
         return self._extra
+
+    def _read_extra(self, value: Any) -> Any:
+        """A value of a key the document does not name (a typed map's model converts it)."""
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data with the API's own key names; fields that are None left out."""
