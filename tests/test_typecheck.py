@@ -14,8 +14,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,18 +59,39 @@ def package(upstream_build: Callable[[str], UpstreamBuild]) -> Path:
     return package_dir.parent  # the directory holding conductorone_api/
 
 
-def test_mypy_strict(package: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(package), str(ROOT / "overlays")])}
-    options = ["--strict", "--config-file", os.devnull, "--python-version", "3.11", "--no-error-summary"]
-    options += ["--cache-dir", str(tmp_path / "cache"), "--hide-error-context", "--show-error-codes"]
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", *options, str(USER_CODE)],
-        env=env,
+def mypy(package: Path, cache: Path, python: str, *targets: str) -> subprocess.CompletedProcess[str]:
+    """mypy --strict with the build and the hand-written package importable (no project config)."""
+    options = ["--strict", "--config-file", os.devnull, "--python-version", python, "--no-error-summary"]
+    options += ["--cache-dir", str(cache), "--hide-error-context", "--show-error-codes"]
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", *options, *targets],
+        cwd=package,
+        env={**os.environ, "MYPYPATH": os.pathsep.join([str(package), str(ROOT / "overlays")])},
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def pyright(config: Path, settings: Mapping[str, object], *targets: str) -> dict[str, Any]:
+    """pyright (strict) with ``settings`` written to ``config``; its JSON report."""
+    assert PYRIGHT.exists(), "pyright is installed by scripts/bootstrap (npm ci --prefix tools)"
+    base = {"typeCheckingMode": "strict", "venvPath": str(ROOT), "venv": ".venv"}
+    config.write_text(json.dumps({**base, **settings}), encoding="utf-8")
+    done = subprocess.run(
+        [str(PYRIGHT), "--outputjson", "--project", str(config), *targets],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def test_mypy_strict(package: Path, tmp_path: Path) -> None:
+    done = mypy(package, tmp_path / "cache", "3.11", str(USER_CODE))
     errors: dict[int, list[str]] = {}
     reveals: dict[int, str] = {}
     for line in done.stdout.splitlines():
@@ -86,28 +108,8 @@ def test_mypy_strict(package: Path, tmp_path: Path) -> None:
 
 
 def test_pyright_strict(package: Path, tmp_path: Path) -> None:
-    assert PYRIGHT.exists(), "pyright is installed by scripts/bootstrap (npm ci --prefix tools)"
-    config = tmp_path / "pyrightconfig.json"
-    config.write_text(
-        json.dumps(
-            {
-                "typeCheckingMode": "strict",
-                "pythonVersion": "3.11",
-                "extraPaths": [str(package), str(ROOT / "overlays")],
-                "venvPath": str(ROOT),
-                "venv": ".venv",
-            }
-        ),
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        [str(PYRIGHT), "--outputjson", "--project", str(config), str(USER_CODE)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    report = json.loads(done.stdout)
+    settings = {"pythonVersion": "3.11", "extraPaths": [str(package), str(ROOT / "overlays")]}
+    report = pyright(tmp_path / "pyrightconfig.json", settings, str(USER_CODE))
     errors: dict[int, list[str]] = {}
     reveals: dict[int, str] = {}
     for diagnostic in report["generalDiagnostics"]:
@@ -122,43 +124,18 @@ def test_pyright_strict(package: Path, tmp_path: Path) -> None:
 
 def test_the_generated_package_itself_is_clean_under_both_checkers(package: Path, tmp_path: Path) -> None:
     """Not only what a user's file touches: every generated module, strict, no error at all."""
-    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(package), str(ROOT / "overlays")])}
-    options = ["--strict", "--config-file", os.devnull, "--python-version", "3.10", "--no-error-summary"]
-    options += ["--cache-dir", str(tmp_path / "cache"), "--show-error-codes"]
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", *options, "-p", "conductorone_api"],
-        cwd=package,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert mypy.returncode == 0, mypy.stdout[-3000:]
+    done = mypy(package, tmp_path / "cache", "3.10", "-p", "conductorone_api")
+    assert done.returncode == 0, done.stdout[-3000:]
+    # pyright reports on the files its project includes: the project sits beside the package
     config = package / "pyrightconfig.json"
-    config.write_text(
-        json.dumps(
-            {
-                "typeCheckingMode": "strict",
-                "pythonVersion": "3.10",
-                "include": ["conductorone_api"],
-                "extraPaths": [str(ROOT / "overlays")],
-                "venvPath": str(ROOT),
-                "venv": ".venv",
-            }
-        ),
-        encoding="utf-8",
-    )
     try:
-        pyright = subprocess.run(
-            [str(PYRIGHT), "--outputjson", "--project", str(config)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        settings = {
+            "pythonVersion": "3.10",
+            "include": ["conductorone_api"],
+            "extraPaths": [str(ROOT / "overlays")],
+        }
+        report = pyright(config, settings)
     finally:
         config.unlink()
-    report = json.loads(pyright.stdout)
     problems = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
     assert report["summary"]["filesAnalyzed"] > 1000 and not problems, problems[:5]
