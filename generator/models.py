@@ -66,7 +66,6 @@ class TypeView:
 class FieldView:
     python_name: str
     key: str  # the JSON key, as a Python literal
-    json_name: str  # the JSON key itself (for docs)
     required: bool
     description: str
     types: TypeView
@@ -197,9 +196,8 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
             FieldView(
                 python_name=name,
                 key=repr(text(prop.name)),
-                json_name=text(prop.name),
                 required=bool(prop.required),
-                description=doc(prop.description),
+                description=doc(prop.description) or doc(f"The ``{text(prop.name)}`` field."),
                 types=attrs.evolve(types, dict_value=_dict_names(types.dict_value, dict_names)),
                 reader=reader,
                 converter=converter,

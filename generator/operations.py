@@ -265,6 +265,8 @@ def _body_fields(model: ModelProperty, taken: set[str]) -> list[Parameter]:
         source = str(prop.python_name)
         name = source if source not in taken and source not in RESERVED_PARAMETER_NAMES else f"body_{source}"
         view = _parameter(prop, "body field")
+        if not view.description:
+            view = attrs.evolve(view, description=doc(f"the ``{text(prop.name)}`` field of the body."))
         fields.append(
             attrs.evolve(
                 view, python_name=name, source=source, required=False, required_in_body=view.required

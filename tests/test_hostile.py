@@ -610,3 +610,31 @@ def test_body_fields_named_like_parameters_or_call_names_and_a_required_body(tmp
         assert json.loads(SENT[1].content) == {} and SENT[2].content == b""
         """,
     )
+
+
+def test_property_names_with_quotes_and_backslashes_in_docs_bodies_and_dict_keys(tmp_path: Path) -> None:
+    """Such names reach docstrings (the field's and the body keyword's), literals and TypedDict keys."""
+    names = ['a"""b\\', "c'd", "end\\"]
+    schemas = {"Thing": {"type": "object", "properties": {n: {"type": "string"} for n in names}}}
+    body = {"content": {"application/json": {"schema": THING_REF}}}
+    out = build_ok(tmp_path, document({"/t": {"post": operation(requestBody=body)}}, schemas))
+    run_with(
+        out,
+        f"""
+        from conductorone_api.models import Thing
+        names = {names!r}
+        assert list(Thing._FIELDS.values()) == names
+        with client() as c1:
+            group = getattr(c1, next(iter(__import__("conductorone_api.api", fromlist=["GROUPS"]).GROUPS)))
+            post = next(getattr(group, m) for m in dir(group) if m.startswith("post"))
+            post(**{{python: python.upper() for python in Thing._FIELDS}})
+            try:
+                post(body={{'a"b': 1}})
+            except ValueError as error:
+                assert "did you mean " + repr(names[0]) in str(error), error
+            else:
+                raise AssertionError("an unknown key was sent")
+        assert json.loads(SENT[0].content) == {{json_key: python.upper() for python, json_key in Thing._FIELDS.items()}}
+        assert len(SENT) == 1
+        """,
+    )
