@@ -87,7 +87,13 @@ def render(
         if session is None:
             return Rendered(generated.counts, lock.updated(doc))
         checks = verify.targets(
-            session.original, doc, generated.operations, codegen.class_name, session.candidates
+            session.original,
+            doc,
+            generated.operations,
+            codegen.class_name,
+            session.candidates,
+            package=codegen.PACKAGE_NAME,
+            model_classes=generated.model_classes,
         )
         result = session.finish(out_dir, checks)
     finally:

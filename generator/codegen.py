@@ -99,6 +99,7 @@ class Counts:
 class Generated:
     counts: Counts
     operations: list[OperationModels]  # what the verification step checks
+    model_classes: frozenset[str]  # the model classes written (a schema that failed has none)
 
 
 def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Generated:
@@ -140,7 +141,9 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Gene
         for group in groups
         for op in group.operations
     ]
-    return Generated(_count(doc, data, errors), models)
+    return Generated(
+        _count(doc, data, errors), models, frozenset(str(m.class_info.name) for m in data.models)
+    )
 
 
 def model_globals(data: GeneratorData) -> dict[str, Any]:

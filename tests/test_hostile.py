@@ -638,3 +638,24 @@ def test_property_names_with_quotes_and_backslashes_in_docs_bodies_and_dict_keys
         assert len(SENT) == 1
         """,
     )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_schema_that_fails_is_an_incomplete_client_not_a_verification_error(
+    tmp_path: Path, method: str
+) -> None:
+    """Properties that become one Python name fail their schema (a GET's response is then
+    untyped; a POST taking it as its body is dropped, leaving no operation at all); the build
+    says so, and the verifier does not look for the class that was not written."""
+    schemas = {
+        "Thing": {"type": "object", "properties": {"a b": {"type": "string"}, "a-b": {"type": "string"}}}
+    }
+    body = (
+        {"requestBody": {"content": {"application/json": {"schema": THING_REF}}}} if method == "post" else {}
+    )
+    spec = write(tmp_path, document({"/t": {method: operation(**body)}}, schemas))
+    done = run_generator("build", "--spec", spec, "--out", tmp_path / "gen", "--no-overlays")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "incomplete client" in last and "1 schema(s) failed" in last, last
+    assert "verifying" not in done.stderr and "do not read valid data" not in done.stderr
