@@ -119,10 +119,12 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Gene
             raise BuildError(f"{document_source}: {_describe(data)}")
         _rename_reserved_fields(data)
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
+        modules = {str(m.class_info.name): str(m.class_info.module_name) for m in [*data.models, *data.enums]}
+        names = dict_names(modules)  # each model's TypedDict, for the models and the operations alike
         project.env.globals.update(
-            template_globals(data.endpoint_collections_by_tag, config.field_prefix, doc)
+            template_globals(data.endpoint_collections_by_tag, config.field_prefix, doc, names)
         )
-        project.env.globals.update(model_globals(data))
+        project.env.globals.update(model_globals(data, modules, names))
         errors = list(project.build())
     _format(package_dir)
     _stamp(package_dir)
@@ -146,10 +148,9 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Gene
     )
 
 
-def model_globals(data: GeneratorData) -> dict[str, Any]:
-    """What the model templates call: each model's view, and import lines by class name."""
-    modules = {str(m.class_info.name): str(m.class_info.module_name) for m in [*data.models, *data.enums]}
-    names = dict_names(modules)
+def model_globals(data: GeneratorData, modules: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
+    """What the model templates call: each model's view, and import lines by class name
+    (``modules``: class -> module; ``names``: model class -> its TypedDict)."""
     model_classes = {str(m.class_info.name) for m in data.models}
     views: dict[str, ModelView] = {}
 

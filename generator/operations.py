@@ -250,7 +250,7 @@ def _dict_import(body: PropertyProtocol | None, dict_names: dict[str, str]) -> s
     if not isinstance(body, ModelProperty):
         return set()
     cls = body.class_info.name
-    return {f"from ...models.{body.class_info.module_name} import {dict_names.get(cls, cls + 'Dict')}"}
+    return {f"from ...models.{body.class_info.module_name} import {dict_names[cls]}"}
 
 
 def _body_fields(model: ModelProperty, taken: set[str]) -> list[Parameter]:
@@ -278,16 +278,15 @@ def _body_fields(model: ModelProperty, taken: set[str]) -> list[Parameter]:
 def operation_view(
     endpoint: Endpoint,
     field_prefix: str,
-    document_path: str | None = None,
-    group: str = "",
-    dict_names: dict[str, str] | None = None,
+    document_path: str | None,
+    group: str,
+    dict_names: dict[str, str],
 ) -> OperationView:
     """Everything the endpoint module and the resource method render for one operation.
 
     ``document_path`` is the path as the document writes it (openapi-python-client rewrites
     the path's parameter names into Python names: ``{thingId}`` -> ``{thing_id}``).
     """
-    dict_names = dict_names or {}
     typed_parameters = [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]
     parameters = _unique_names(
         [
@@ -310,7 +309,7 @@ def operation_view(
             cls = body_prop.class_info.name
             body = attrs.evolve(
                 body,
-                annotation=f"{cls} | {dict_names.get(cls, cls + 'Dict')}",
+                annotation=f"{cls} | {dict_names[cls]}",
                 description=f"the whole body: a ``{cls}``, or a dict with the API's JSON keys (checked before sending).",
             )
             body_fields = _body_fields(body_prop, {p.python_name for p in parameters})
@@ -445,7 +444,7 @@ def group_view(
     collection: EndpointCollection,
     field_prefix: str,
     paths: dict[tuple[str, str], str],
-    dict_names: dict[str, str] | None = None,
+    dict_names: dict[str, str],
 ) -> GroupView:
     operations = tuple(
         operation_view(endpoint, field_prefix, paths.get((tag, str(endpoint.name))), tag, dict_names)
@@ -481,7 +480,7 @@ def template_globals(
     collections: dict[Any, EndpointCollection],
     field_prefix: str,
     doc: dict[str, Any],
-    dict_names: dict[str, str] | None = None,
+    dict_names: dict[str, str],
 ) -> dict[str, Any]:
     """Functions and data our templates call (registered on openapi-python-client's environment)."""
     paths = document_paths(doc)

@@ -659,3 +659,27 @@ def test_a_schema_that_fails_is_an_incomplete_client_not_a_verification_error(
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and "incomplete client" in last and "1 schema(s) failed" in last, last
     assert "verifying" not in done.stderr and "do not read valid data" not in done.stderr
+
+
+def test_a_schema_named_like_another_models_typed_dict(tmp_path: Path) -> None:
+    """``ThingDict`` is a schema, so Thing's TypedDict is ``ThingDict_``, in the model and in the
+    operation taking a Thing body alike."""
+    schemas = {**THING, "ThingDict": {"type": "object", "properties": {"other": {"type": "string"}}}}
+    body = {"content": {"application/json": {"schema": THING_REF}}}
+    out = build_ok(tmp_path, document({"/t": {"post": operation(requestBody=body)}}, schemas))
+    run_with(
+        out,
+        """
+        import inspect, typing
+        from conductorone_api import models
+        assert {"Thing", "ThingDict", "ThingDict_", "ThingDictDict"} <= set(models.__all__)
+        assert typing.is_typeddict(models.ThingDict_) and not typing.is_typeddict(models.ThingDict)
+        from conductorone_api.api import GROUPS
+        with client() as c1:
+            group = getattr(c1, next(iter(GROUPS)))
+            post = next(getattr(group, m) for m in dir(group) if m.startswith("post"))
+            assert "ThingDict_" in str(inspect.signature(post).parameters["body"].annotation)
+            post(body={"id": "x"})
+        assert json.loads(SENT[0].content) == {"id": "x"}
+        """,
+    )
