@@ -166,6 +166,11 @@ def _fill(expression: str, value: str) -> str:
     return expression.replace("{}", value)
 
 
+def _function(name: str, expression: str) -> str:
+    """A module-level function applying ``expression`` to its argument."""
+    return f"def {name}(value: Any) -> Any:\n    return {_fill(expression, 'value')}\n"
+
+
 def _join(parts: Iterable[str]) -> str:
     return " | ".join(dict.fromkeys(parts))
 
@@ -185,11 +190,10 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
         reader = converter = None
         if types.read:
             reader = f"_read_{name}"
-            functions.append(f"def {reader}(value: Any) -> Any:\n    return {_fill(types.read, 'value')}\n")
+            functions.append(_function(reader, types.read))
         if types.convert:
             converter = f"_convert_{name}"
-            body = _fill(types.convert, "value").replace("{field}", name)
-            functions.append(f"def {converter}(value: Any) -> Any:\n    return {body}\n")
+            functions.append(_function(converter, types.convert.replace("{field}", name)))
         models |= types.models
         enums |= types.enums
         fields.append(
@@ -213,9 +217,7 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
         )
         if extra.read:
             extra_reader = "_extra_reader"  # not _read_<field>: no field can take it
-            functions.append(
-                f"def {extra_reader}(value: Any) -> Any:\n    return {_fill(extra.read, 'value')}\n"
-            )
+            functions.append(_function(extra_reader, extra.read))
         models |= extra.models
         enums |= extra.enums
     all_types = [f.types for f in fields] + ([extra] if extra else [])
