@@ -248,8 +248,8 @@ def test_401_refreshes_once_and_retries_once(
             "HTTP 401 from the token endpoint: it refused to issue an access token (invalid_client)",
         ),
         (500, b"<html>oops</html>", "HTTP 500 from the token endpoint"),
-        (200, b"not json", "its body is not JSON"),
-        (200, b'{"access_token": "", "expires_in": 60}', "without an access token"),
+        (200, b"not json", "its body is not a JSON object"),
+        (200, b'{"access_token": "", "expires_in": 60}', "without a usable access token"),
     ],
 )
 def test_token_endpoint_failures(

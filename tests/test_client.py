@@ -163,7 +163,7 @@ def test_context_managers_close_what_they_own() -> None:
     assert owned.is_closed
     mine = httpx.Client()
     with ConductorOne(access_token="t", tenant="acme", http_client=mine) as client:
-        assert client.http_client is mine and mine.auth is not None
+        assert client.http_client is mine and mine.auth is None  # used, never changed
     assert not mine.is_closed
     mine.close()
 
@@ -259,7 +259,7 @@ def test_status_errors_are_typed(api: LoopbackServer, status: int, error: type[E
     raised: Any = caught.value
     assert raised.status_code == status and raised.body == {"code": 3, "message": f"failed with {status}"}
     assert raised.response.status_code == status
-    assert str(raised) == f"HTTP {status} from GET {raised.request.url.path}: failed with {status}"
+    assert str(raised) == f"HTTP {status} from GET {raised.request.url.raw_path.decode()}: failed with {status}"
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ _VERSION = re.compile(r"^v\d+[a-z0-9]*$", re.IGNORECASE)
 # checks that every attribute the clients have is listed.
 RESERVED_GROUP_NAMES = frozenset(
     {"request", "request_raw", "close", "aclose", "http_client", "paginate", "max_retries", "server_url", "timeout",
-     "with_options", "with_raw_response", "copy", "default_headers", "default_query"}
+     "with_options", "with_raw_response", "copy", "default_headers", "default_query", "max_response_bytes"}
 )  # fmt: skip
 PAGINATOR_PREFIX = "iter_"
 

@@ -12,6 +12,7 @@ yielded from the auth flow, so custom transports, proxies and test transports se
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 import threading
 import time
@@ -23,7 +24,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._credentials import ClientId, ClientSecret
-from ._exceptions import AuthenticationError
+from ._exceptions import AuthenticationError, ConductorOneError, TokenUnavailableError, decode_json
+from ._response import MAX_AUTH_RESPONSE_BYTES, aread_limited, read_limited
 
 if TYPE_CHECKING:
     import asyncio
@@ -34,6 +36,7 @@ TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
 JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"
 ASSERTION_LIFETIME = 120  # seconds either side of now: nbf = now - 2 min, exp = now + 2 min
 DEFAULT_EXPIRES_IN = 300  # when the token response does not say
+MAX_TOKEN_LIFETIME = 86400.0  # a longer (or infinite) expires_in is kept for a day at most
 
 
 def sign_assertion(client_id: str, secret: ClientSecret, audience: str, now: float | None = None) -> str:
@@ -65,10 +68,56 @@ class _CachedToken:
         self.expires_at = expires_at
 
 
+class _Flight:
+    """One token request in progress. Calls that need a token meanwhile wait for its outcome
+    instead of sending their own: one token request per expiry or revocation, however many
+    threads or tasks ask. ``done`` is a ``threading.Event`` (sync) or an ``asyncio.Event``."""
+
+    __slots__ = ("done", "failure", "token")
+
+    def __init__(self, done: Any) -> None:
+        self.done = done
+        self.token: str | None = None
+        self.failure: ConductorOneError | None = None
+
+    def outcome(self) -> str:
+        """The token it fetched, or the error a waiting call raises (a new one: each call its own)."""
+        if self.token is not None:
+            return self.token
+        failure = self.failure
+        if isinstance(failure, AuthenticationError):
+            copy = AuthenticationError(failure.message, response=failure.response, body=failure.body)
+            copy.error, copy.error_description = failure.error, failure.error_description
+            raise copy
+        raise TokenUnavailableError(
+            "no access token: the token request another call made for it failed"
+            + (f" ({failure})" if failure is not None else " or was cancelled")
+        )
+
+
+def _wait_limit(request: httpx.Request) -> float | None:
+    """How long a call waits for another call's token request: that request's own time limits
+    (pool + connect + write + read), plus a second; ``None`` when any of them is unlimited."""
+    timeout = request.extensions.get("timeout")
+    if not isinstance(timeout, dict):
+        return None
+    total = 1.0
+    for phase in ("pool", "connect", "write", "read"):
+        seconds = timeout.get(phase)
+        if seconds is None:
+            return None
+        total += float(seconds)
+    return total
+
+
 class OAuthTokenAuth(httpx.Auth):
     """Gets access tokens from ``{server}/auth/v1/token``, caches and refreshes them.
 
     Subclasses say what to put in the token request's form (:meth:`_token_form`).
+
+    httpx's auth-flow contract is kept: every response the flow is handed is read (bounded)
+    before the flow yields its next request or waits, so no call holds a pooled connection
+    while it waits for another call's token request.
     """
 
     requires_request_body = True  # a request retried after a 401 must be sent again whole
@@ -78,20 +127,56 @@ class OAuthTokenAuth(httpx.Auth):
         self._audience = urlsplit(self._token_url).hostname or ""
         self._clock = clock
         self._token: _CachedToken | None = None
-        self._thread_lock = threading.Lock()
-        # One asyncio lock per event loop, forgotten with the loop (a lock belongs to one loop).
-        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+        self._state_lock = threading.Lock()  # guards _token and the flights; never held across I/O
+        self._flight: _Flight | None = None
+        # One flight per event loop (an asyncio.Event belongs to one loop), forgotten with the loop.
+        self._async_flights: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Flight] = (
             weakref.WeakKeyDictionary()
         )
-        self._async_locks_guard = threading.Lock()
 
     def _token_form(self) -> dict[str, str]:
         raise NotImplementedError
+
+    def __reduce__(self) -> Any:  # pickling would write credentials out; refuse instead
+        raise TypeError(f"{type(self).__name__} cannot be pickled: it holds credentials")
 
     # -- shared steps (no I/O) ------------------------------------------------------------
     def _valid_token(self) -> str | None:
         token = self._token
         return token.value if token is not None and self._clock() < token.expires_at else None
+
+    def _join(
+        self, rejected: str | None, make_done: Callable[[], Any], loop: Any
+    ) -> str | tuple[_Flight, bool]:
+        """A usable cached token; else the flight to wait for, and whether this call leads it.
+
+        ``rejected`` is the token the API just answered 401 to: it is dropped from the cache
+        (unless a newer one is there already, fetched by another call meanwhile).
+        """
+        with self._state_lock:
+            current = self._valid_token()
+            if current is not None and current != rejected:
+                return current
+            if rejected is not None and self._token is not None and self._token.value == rejected:
+                self._token = None
+            flight = self._flight if loop is None else self._async_flights.get(loop)
+            if flight is not None:
+                return flight, False
+            flight = _Flight(make_done())
+            if loop is None:
+                self._flight = flight
+            else:
+                self._async_flights[loop] = flight
+            return flight, True
+
+    def _land(self, flight: _Flight, loop: Any) -> None:
+        """The flight is over (fetched, refused or abandoned): later calls start a new one."""
+        with self._state_lock:
+            if loop is None:
+                if self._flight is flight:
+                    self._flight = None
+            elif self._async_flights.get(loop) is flight:
+                del self._async_flights[loop]
 
     def _token_request(self, for_request: httpx.Request) -> httpx.Request:
         # Requests yielded by an auth flow skip the client's timeout defaults; without this
@@ -106,13 +191,20 @@ class OAuthTokenAuth(httpx.Auth):
         )
 
     def _accept(self, response: httpx.Response) -> str:
-        """Cache and return the token from a token response, or raise AuthenticationError."""
+        """Cache and return the token from a (read) token response, or raise AuthenticationError."""
+        status = response.status_code
+        if response.has_redirect_location:
+            # Never followed: the form carries the credential, and it belongs to this origin only.
+            raise AuthenticationError(
+                f"HTTP {status} from the token endpoint: a redirect, not followed "
+                "(credentials are sent to the token endpoint's own origin only)",
+                response=response,
+            )
         try:
-            body: Any = response.json()
+            body: Any = decode_json(response)
         except ValueError:
             body = None
         fields = body if isinstance(body, dict) else {}
-        status = response.status_code
         if status != 200:
             raise AuthenticationError(
                 f"HTTP {status} from the token endpoint: it refused to issue an access token",
@@ -121,27 +213,22 @@ class OAuthTokenAuth(httpx.Auth):
                 error=_text(fields.get("error")),
                 error_description=_text(fields.get("error_description")),
             )
-        if body is None:
+        if not isinstance(body, dict):
             raise AuthenticationError(
-                "HTTP 200 from the token endpoint, but its body is not JSON", response=response
+                "HTTP 200 from the token endpoint, but its body is not a JSON object", response=response
             )
         token = fields.get("access_token")
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not token or not _is_header_safe(token):
             raise AuthenticationError(
-                "HTTP 200 from the token endpoint, but without an access token", response=response, body=body
+                "HTTP 200 from the token endpoint, but without a usable access token", response=response
             )
-        lifetime = fields.get("expires_in")
-        seconds = (
-            float(lifetime) if isinstance(lifetime, (int, float)) and lifetime > 0 else DEFAULT_EXPIRES_IN
-        )
-        # Refresh a little early: 10% of the lifetime, at most a minute.
-        self._token = _CachedToken(token, self._clock() + seconds - min(60.0, seconds / 10))
+        lifetime = token_lifetime(fields.get("expires_in"))
+        now = self._clock()
+        # Refresh a little early: 10% of the lifetime, at most a minute. A token that is
+        # already expired (expires_in <= 0) serves the calls waiting for it, and is not kept.
+        expires_at = now if lifetime is None else now + lifetime - min(60.0, lifetime / 10)
+        self._token = _CachedToken(token, expires_at)
         return token
-
-    def _replacement_for(self, rejected: str) -> str | None:
-        """A token newer than ``rejected`` that another request already fetched, if any."""
-        current = self._valid_token()
-        return current if current is not None and current != rejected else None
 
     @staticmethod
     def _authorized(request: httpx.Request, token: str) -> httpx.Request:
@@ -149,65 +236,100 @@ class OAuthTokenAuth(httpx.Auth):
         return request
 
     # -- the flows ------------------------------------------------------------------------
+    # Both flows: a token (cached, or fetched by this call or by another one it waits for),
+    # the request; on a 401 the rejected token is dropped, a fresh one got the same way, and
+    # the request sent once more. Whatever the second answer is, it is the caller's.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self.requires_request_body:
             request.read()
-        token = self._valid_token()
-        if token is None:
-            with self._thread_lock:  # one token request at a time; the rest wait and reuse it
-                token = self._valid_token()
-                if token is None:
+        rejected: str | None = None
+        for attempt in range(2):
+            joined = self._join(rejected, threading.Event, None)
+            if isinstance(joined, str):
+                token = joined
+            elif joined[1]:  # this call leads: it sends the token request
+                flight = joined[0]
+                try:
                     token_response = yield self._token_request(request)
-                    token_response.read()
-                    token = self._accept(token_response)
-        response = yield self._authorized(request, token)
-        if response.status_code != 401:
-            return
-        with self._thread_lock:
-            fresh = self._replacement_for(token)
-            if fresh is None:
-                self._token = None
-                token_response = yield self._token_request(request)
-                token_response.read()
-                fresh = self._accept(token_response)
-        response.close()
-        yield self._authorized(request, fresh)
+                    read_limited(token_response, MAX_AUTH_RESPONSE_BYTES)
+                    token = flight.token = self._accept(token_response)
+                except ConductorOneError as error:
+                    flight.failure = error
+                    raise
+                finally:  # also when httpx abandons the flow (its token request failed)
+                    self._land(flight, None)
+                    flight.done.set()
+            else:
+                if not joined[0].done.wait(_wait_limit(request)):
+                    raise TokenUnavailableError(WAIT_TIMED_OUT)
+                token = joined[0].outcome()
+            response = yield self._authorized(request, token)
+            if response.status_code != 401 or attempt:
+                return
+            # Read before waiting or yielding: it frees the connection (a pool smaller than the
+            # number of waiting calls would otherwise starve the token request).
+            read_limited(response, MAX_AUTH_RESPONSE_BYTES)
+            rejected = token
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self.requires_request_body:
-            await request.aread()
-        lock = self._async_lock()
-        token = self._valid_token()
-        if token is None:
-            async with lock:
-                token = self._valid_token()
-                if token is None:
-                    token_response = yield self._token_request(request)
-                    await token_response.aread()
-                    token = self._accept(token_response)
-        response = yield self._authorized(request, token)
-        if response.status_code != 401:
-            return
-        async with lock:
-            fresh = self._replacement_for(token)
-            if fresh is None:
-                self._token = None
-                token_response = yield self._token_request(request)
-                await token_response.aread()
-                fresh = self._accept(token_response)
-        await response.aclose()
-        yield self._authorized(request, fresh)
-
-    def _async_lock(self) -> asyncio.Lock:
-        """This event loop's lock: token requests are deduplicated among its tasks."""
         import asyncio  # only async users pay for importing it, and they have already
 
+        if self.requires_request_body:
+            await request.aread()
         loop = asyncio.get_running_loop()
-        with self._async_locks_guard:  # not _thread_lock: a sync caller holds that during a token request
-            lock = self._async_locks.get(loop)
-            if lock is None:
-                lock = self._async_locks[loop] = asyncio.Lock()
-            return lock
+        rejected: str | None = None
+        for attempt in range(2):
+            joined = self._join(rejected, asyncio.Event, loop)
+            if isinstance(joined, str):
+                token = joined
+            elif joined[1]:  # this call leads: it sends the token request
+                flight = joined[0]
+                try:
+                    token_response = yield self._token_request(request)
+                    await aread_limited(token_response, MAX_AUTH_RESPONSE_BYTES)
+                    token = flight.token = self._accept(token_response)
+                except ConductorOneError as error:
+                    flight.failure = error
+                    raise
+                finally:
+                    self._land(flight, loop)
+                    flight.done.set()
+            else:
+                try:
+                    await asyncio.wait_for(joined[0].done.wait(), _wait_limit(request))
+                except asyncio.TimeoutError:
+                    raise TokenUnavailableError(WAIT_TIMED_OUT) from None
+                token = joined[0].outcome()
+            response = yield self._authorized(request, token)
+            if response.status_code != 401 or attempt:
+                return
+            await aread_limited(response, MAX_AUTH_RESPONSE_BYTES)
+            rejected = token
+
+
+WAIT_TIMED_OUT = "no access token: timed out waiting for the token request of another call"
+
+
+def token_lifetime(value: object) -> float | None:
+    """Seconds a token lives by its ``expires_in``, clamped to a day; ``None``: do not keep it
+    (0, negative, NaN or not a number: the server says it is expired or says nothing usable)."""
+    if value is None:
+        return float(DEFAULT_EXPIRES_IN)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer too large for a float: "for ever", clamped below
+        seconds = math.inf
+    except ValueError:
+        return None
+    if math.isnan(seconds) or seconds <= 0:
+        return None
+    return min(seconds, MAX_TOKEN_LIFETIME)
+
+
+def _is_header_safe(value: str) -> bool:
+    return value.isprintable() and value.isascii() and value.strip() == value
 
 
 def _text(value: object) -> str | None:

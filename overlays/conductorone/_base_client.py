@@ -23,11 +23,16 @@ from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
+    ClientClosedError,
+    ConductorOneError,
+    TokenUnavailableError,
+    printable,
     request_id,
     status_error,
+    where_sent,
 )
 from ._pagination import AsyncPages, Cursor, SyncPages
-from ._response import APIResponse, parse_body
+from ._response import DEFAULT_MAX_RESPONSE_BYTES, APIResponse, aread_limited, parse_body, read_limited
 from ._settings import Settings
 from ._version import __version__
 
@@ -49,8 +54,11 @@ MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for: the backoff ap
 
 # Failures after which the request certainly did not reach the application: safe to repeat
 # whatever the operation does. 408 and 429 say the server did not process the request.
-_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, TokenUnavailableError)
 _NOT_PROCESSED_STATUSES = frozenset({408, 429})
+# The request could not even be written (a header value with a line break, say): sending it
+# again fails the same way, and the library's message may quote the value, so it is not shown.
+_UNSENDABLE_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -84,6 +92,8 @@ def is_retryable(
         return status in _NOT_PROCESSED_STATUSES or (idempotent and status >= 500)
     if isinstance(error, _NOT_SENT_ERRORS):
         return True
+    if isinstance(error, _UNSENDABLE_ERRORS):
+        return False
     return idempotent and isinstance(error, httpx.TransportError)
 
 
@@ -100,7 +110,7 @@ def backoff(retries_done: int, response: httpx.Response | None) -> float:
 def _logged(request: httpx.Request, attempt: int, retries: int, reason: str, delay: float) -> float:
     logger.info(
         "retrying %s in %.2f s (retry %d of %d) after %s",
-        _where(request),
+        where_sent(request),
         delay,
         attempt + 1,
         retries,
@@ -109,36 +119,59 @@ def _logged(request: httpx.Request, attempt: int, retries: int, reason: str, del
     return delay
 
 
-def _where(request: httpx.Request) -> str:
-    return f"{request.method} {request.url.path}"
-
-
-def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+def _failed_request(error: httpx.HTTPError, request: httpx.Request) -> httpx.Request:
+    """The request that failed: the call's own, or the token request its auth flow sent."""
     with contextlib.suppress(RuntimeError):  # raised when httpx did not record the request
-        request = error.request  # the one that failed: it may be the token request of the auth flow
+        return error.request
+    return request
+
+
+def _connection_error(error: Exception, request: httpx.Request) -> APIConnectionError:
+    if isinstance(error, httpx.HTTPError):
+        request = _failed_request(error, request)
+    where = where_sent(request)
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(f"{_where(request)} timed out ({type(error).__name__})", request=request)
-    reason = str(error) or type(error).__name__
-    return APIConnectionError(f"{_where(request)} failed: {reason}", request=request)
+        return APITimeoutError(f"{where} timed out ({type(error).__name__})", request=request)
+    if isinstance(error, _UNSENDABLE_ERRORS):
+        reason = (
+            f"{type(error).__name__}: the request could not be written (a header or URL that is not valid)"
+        )
+    else:
+        reason = printable(str(error)[:300]) or type(error).__name__
+    return APIConnectionError(f"{where} failed: {reason}", request=request)
+
+
+class _StderrUnlessConfigured(logging.StreamHandler):  # type: ignore[type-arg]
+    """Prints to stderr only while the application has no handler of its own on the way to the
+    root logger: configured logging then gets each line once, through its own handlers."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        holder: logging.Logger | None = logger
+        while holder is not None:
+            if any(handler is not self for handler in holder.handlers):
+                return
+            holder = holder.parent if holder.propagate else None
+        super().emit(record)
 
 
 def configure_logging() -> None:
-    """``CONDUCTORONE_LOG=info|debug`` turns on the ``conductorone`` logger, to stderr."""
+    """``CONDUCTORONE_LOG=info|debug`` turns on the ``conductorone`` logger (to stderr, unless the
+    application configured logging)."""
     level = {"info": logging.INFO, "debug": logging.DEBUG}.get(
         os.environ.get(LOG_VARIABLE, "").strip().lower()
     )
     if level is None:
         return
     logger.setLevel(level)
-    if not any(getattr(handler, "_conductorone", False) for handler in logger.handlers):
-        handler = logging.StreamHandler()
+    if not any(isinstance(handler, _StderrUnlessConfigured) for handler in logger.handlers):
+        handler = _StderrUnlessConfigured()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        handler._conductorone = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
 
 
 def loggable_url(url: httpx.URL) -> str:
-    """The URL as sent, but for the values of credential-like query parameters (tokens, cursors)."""
+    """The URL as sent, but for the values of credential-like query parameters (tokens, cursors);
+    control characters escaped."""
     base = f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii').split('?', 1)[0]}"
     if not url.query:
         return base
@@ -146,7 +179,13 @@ def loggable_url(url: httpx.URL) -> str:
         f"{name}=…" if any(word in name.lower() for word in _SECRET_QUERY) else f"{name}={value}"
         for name, value in url.params.multi_items()
     ]
-    return f"{base}?{'&'.join(shown)}"
+    return printable(f"{base}?{'&'.join(shown)}")
+
+
+def check_retries(value: object, where: str = "max_retries") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{where} must be an integer >= 0, not {value!r}")
+    return value
 
 
 def _log_exchange(request: httpx.Request, response: httpx.Response, started: float, attempt: int) -> None:
@@ -172,52 +211,85 @@ class _NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
+    def __bool__(self) -> bool:
+        return False
+
 
 NOT_GIVEN = _NotGiven()
+NotGiven = _NotGiven
+Timeout = float | httpx.Timeout | None  # seconds for each phase, httpx's own Timeout, or no limit
 _Client = TypeVar("_Client", bound="BaseClient")
 
 
+def _client_timeout(
+    timeout: Timeout | _NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+) -> Timeout:
+    if not isinstance(timeout, _NotGiven):
+        return timeout
+    # Not given: the user's own httpx client's timeout if there is one, else ours.
+    return http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
+
+
 class BaseClient:
-    """What the sync and async clients share: settings, and how their httpx client is set up."""
+    """What the sync and async clients share: settings, and how each request is made.
+
+    An httpx client passed in is never changed: the server, the credentials, the timeout and
+    the User-Agent are applied to each request this client sends, so the same httpx client
+    can serve other hosts, and other ConductorOne clients, with nothing of ours attached.
+    """
 
     def __init__(
         self,
         settings: Settings,
         *,
         max_retries: int,
-        timeout: float | None,
+        timeout: Timeout,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
         self.server_url = settings.server_url
-        self.max_retries = max_retries
+        self.max_retries = check_retries(max_retries)
         self.timeout = timeout
+        if max_response_bytes is not None and (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise ValueError(
+                f"max_response_bytes must be a positive integer or None, not {max_response_bytes!r}"
+            )
+        self.max_response_bytes = max_response_bytes
         self.default_headers: dict[str, str] = dict(default_headers or {})
         self.default_query: dict[str, Any] = dict(default_query or {})
         self._auth = settings.auth
+        self._owns_http = True
         configure_logging()
 
-    def _configure(self, http: httpx.Client | httpx.AsyncClient, owned: bool) -> None:
-        # A client passed in keeps its transport, proxies, limits and headers; it gets the
-        # server and the credentials so that its lower-level use is authenticated too, and our
-        # User-Agent unless its owner set one of their own.
+    def _configure(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        # Only an httpx client we created: it gets the server and the credentials so that its
+        # lower-level use (c1.http_client.get("/api/...")) is authenticated too.
         http.base_url = httpx.URL(self.server_url)
         http.auth = self._auth
-        if owned or http.headers.get("User-Agent", "").startswith("python-httpx/"):
-            http.headers["User-Agent"] = USER_AGENT
+        http.headers["User-Agent"] = USER_AGENT
 
     def _prepare(
         self,
+        http: httpx.Client | httpx.AsyncClient,
         options: dict[str, Any],
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
-        """``options`` with the client's defaults under, and the call's extras over, its own."""
+        """``options`` with the client's defaults under, and the call's extras over, its own;
+        the URL absolute (a user's httpx client has its own base URL, or none)."""
         prepared = dict(options)
+        prepared["url"] = self.server_url + options["url"]
         headers = {**self.default_headers, **(options.get("headers") or {}), **(extra_headers or {})}
+        # our User-Agent on a user's httpx client, unless its owner set one of their own
+        user_agent = http.headers.get("User-Agent", "")
+        if not self._owns_http and "User-Agent" not in headers and user_agent.startswith("python-httpx/"):
+            headers["User-Agent"] = USER_AGENT
         params = {**self.default_query, **(options.get("params") or {}), **(extra_query or {})}
         params = {name: value for name, value in params.items() if value is not None}
         for key, value in (("headers", headers), ("params", params)):
@@ -234,11 +306,25 @@ class BaseClient:
             prepared["json"] = {**(body or {}), **extra_body}
         return prepared
 
+    def _build(
+        self, http: httpx.Client | httpx.AsyncClient, options: dict[str, Any], timeout: Timeout | None
+    ) -> httpx.Request:
+        if http.is_closed:
+            raise ClientClosedError(
+                f"{type(self).__name__} is closed (or the httpx client it uses is): make a new client"
+            )
+        try:
+            return http.build_request(**options, timeout=self._timeout(timeout))
+        except (httpx.InvalidURL, httpx.HTTPError, UnicodeError) as error:
+            raise APIConnectionError(
+                f"{options['method']} could not be built: {type(error).__name__}: {printable(str(error)[:300])}"
+            ) from None
+
     def with_options(
         self: _Client,
         *,
         max_retries: int | None = None,
-        timeout: float | _NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | _NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
     ) -> _Client:
@@ -249,9 +335,7 @@ class BaseClient:
         """
         changes: dict[str, Any] = {}
         if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError(f"max_retries must be >= 0, not {max_retries}")
-            changes["max_retries"] = max_retries
+            changes["max_retries"] = check_retries(max_retries)
         if not isinstance(timeout, _NotGiven):
             changes["timeout"] = timeout
         if default_headers:
@@ -272,6 +356,7 @@ class BaseClient:
             "server_url",
             "max_retries",
             "timeout",
+            "max_response_bytes",
             "default_headers",
             "default_query",
             "_auth",
@@ -280,7 +365,7 @@ class BaseClient:
         for name in shared:
             setattr(clone, name, getattr(self, name))
         clone._http = self.http_client  # type: ignore[attr-defined]  # created now: shared
-        clone._owns_http = False  # type: ignore[attr-defined]  # the original closes it
+        clone._owns_http = False  # the original closes it
         clone._http_lock = getattr(self, "_http_lock", None)  # type: ignore[attr-defined]
         for name, value in changes.items():
             setattr(clone, name, value)
@@ -289,10 +374,13 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self.server_url!r}, auth={self._auth!r})"
 
-    def _retries(self, max_retries: int | None) -> int:
-        return self.max_retries if max_retries is None else max_retries
+    def __reduce__(self) -> Any:  # pickling would write the credentials out; refuse instead
+        raise TypeError(f"{type(self).__name__} cannot be pickled: it holds credentials")
 
-    def _timeout(self, timeout: float | None) -> float | None:
+    def _retries(self, max_retries: int | None) -> int:
+        return self.max_retries if max_retries is None else check_retries(max_retries)
+
+    def _timeout(self, timeout: Timeout | None) -> Timeout:
         return self.timeout if timeout is None else timeout
 
     @staticmethod
@@ -319,9 +407,16 @@ class BaseClient:
                 reason = f"token endpoint HTTP {error.status_code}"
                 return _logged(request, attempt, retries, reason, backoff(attempt, error.response))
             raise error
-        assert isinstance(error, httpx.TransportError)
+        if isinstance(error, ConductorOneError) and not isinstance(error, TokenUnavailableError):
+            raise error  # a response too large, a client closed: the same again if repeated
+        if isinstance(error, httpx.HTTPError) and _failed_request(error, request) is not request:
+            # The token request failed: the API has not seen this request yet.
+            idempotent = True
         if attempt < retries and is_retryable(idempotent=idempotent, error=error):
             return _logged(request, attempt, retries, type(error).__name__, backoff(attempt, None))
+        if isinstance(error, TokenUnavailableError):
+            raise error
+        assert error is not None
         raise _connection_error(error, request) from error
 
 
@@ -332,27 +427,28 @@ class SyncAPIClient(BaseClient):
         http_client: httpx.Client | None,
         *,
         max_retries: int,
-        timeout: float | None,
+        timeout: Timeout | _NotGiven,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             settings,
             max_retries=max_retries,
-            timeout=timeout,
+            timeout=_client_timeout(timeout, http_client),
+            max_response_bytes=max_response_bytes,
             default_headers=default_headers,
             default_query=default_query,
         )
-        self._owns_http = http_client is None
-        if http_client is not None:
-            self._configure(http_client, False)
+        self._owns_http = http_client is None  # a client passed in is used as it is, never changed
         self._http = http_client
         self._http_lock = threading.Lock()
         self._sleep: Callable[[float], None] = time.sleep
 
     @property
     def http_client(self) -> httpx.Client:
-        """The authenticated ``httpx.Client`` (base URL and auth set), for lower-level use."""
+        """The ``httpx.Client`` requests go through. One this client created has the base URL and
+        auth set, for lower-level use; one you passed in is returned as it is (never changed)."""
         http = self._http
         if http is None:
             # Created on first use: building one loads TLS certificates, which costs more
@@ -360,7 +456,7 @@ class SyncAPIClient(BaseClient):
             with self._http_lock:
                 if self._http is None:
                     created = httpx.Client(timeout=self.timeout)
-                    self._configure(created, True)
+                    self._configure(created)
                     self._http = created
                 http = self._http
         return http
@@ -370,20 +466,27 @@ class SyncAPIClient(BaseClient):
         options: dict[str, Any],
         idempotent: bool,
         max_retries: int | None,
-        timeout: float | None,
+        timeout: Timeout | None,
         extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
     ) -> httpx.Response:
         """The 2xx response to ``options``, after the retries it takes; or the error it is."""
         retries = self._retries(max_retries)
         http = self._http or self.http_client
-        options = self._prepare(options, *extras)
+        options = self._prepare(http, options, *extras)
         attempt = 0
         while True:
-            request = http.build_request(**options, timeout=self._timeout(timeout))
+            request = self._build(http, options, timeout)
             started = time.perf_counter()
             try:
-                response = http.send(request)
-            except (httpx.TransportError, AuthenticationError) as error:
+                # auth per request, redirects never followed: a user's httpx client keeps its
+                # own settings, and credentials go to the server's origin only
+                response = http.send(request, auth=self._auth, follow_redirects=False, stream=True)
+                try:
+                    read_limited(response, self.max_response_bytes)
+                except BaseException:
+                    response.close()
+                    raise
+            except (httpx.HTTPError, httpx.StreamError, ConductorOneError) as error:
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
                 if logger.isEnabledFor(logging.INFO):
@@ -391,7 +494,6 @@ class SyncAPIClient(BaseClient):
                 if response.is_success:
                     return response
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
-                response.close()
             self._sleep(delay)
             attempt += 1
 
@@ -402,7 +504,7 @@ class SyncAPIClient(BaseClient):
         *,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -417,7 +519,7 @@ class SyncAPIClient(BaseClient):
         *,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -437,7 +539,7 @@ class SyncAPIClient(BaseClient):
         next_cursor: str,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -466,20 +568,20 @@ class AsyncAPIClient(BaseClient):
         http_client: httpx.AsyncClient | None,
         *,
         max_retries: int,
-        timeout: float | None,
+        timeout: Timeout | _NotGiven,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             settings,
             max_retries=max_retries,
-            timeout=timeout,
+            timeout=_client_timeout(timeout, http_client),
+            max_response_bytes=max_response_bytes,
             default_headers=default_headers,
             default_query=default_query,
         )
-        self._owns_http = http_client is None
-        if http_client is not None:
-            self._configure(http_client, False)
+        self._owns_http = http_client is None  # a client passed in is used as it is, never changed
         self._http = http_client
         import asyncio  # here, not at the top: sync users need not import it
 
@@ -487,10 +589,10 @@ class AsyncAPIClient(BaseClient):
 
     @property
     def http_client(self) -> httpx.AsyncClient:
-        """The authenticated ``httpx.AsyncClient`` (base URL and auth set), for lower-level use."""
+        """The ``httpx.AsyncClient`` requests go through (see :attr:`SyncAPIClient.http_client`)."""
         if self._http is None:  # created on first use, see SyncAPIClient.http_client
             created = httpx.AsyncClient(timeout=self.timeout)
-            self._configure(created, True)
+            self._configure(created)
             self._http = created
         return self._http
 
@@ -499,20 +601,25 @@ class AsyncAPIClient(BaseClient):
         options: dict[str, Any],
         idempotent: bool,
         max_retries: int | None,
-        timeout: float | None,
+        timeout: Timeout | None,
         extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
     ) -> httpx.Response:
         """The 2xx response to ``options``, after the retries it takes; or the error it is."""
         retries = self._retries(max_retries)
         http = self._http or self.http_client
-        options = self._prepare(options, *extras)
+        options = self._prepare(http, options, *extras)
         attempt = 0
         while True:
-            request = http.build_request(**options, timeout=self._timeout(timeout))
+            request = self._build(http, options, timeout)
             started = time.perf_counter()
             try:
-                response = await http.send(request)
-            except (httpx.TransportError, AuthenticationError) as error:
+                response = await http.send(request, auth=self._auth, follow_redirects=False, stream=True)
+                try:
+                    await aread_limited(response, self.max_response_bytes)
+                except BaseException:
+                    await response.aclose()
+                    raise
+            except (httpx.HTTPError, httpx.StreamError, ConductorOneError) as error:
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, error=error)
             else:
                 if logger.isEnabledFor(logging.INFO):
@@ -520,7 +627,6 @@ class AsyncAPIClient(BaseClient):
                 if response.is_success:
                     return response
                 delay = self._retry_or_raise(request, attempt, retries, idempotent, response=response)
-                await response.aclose()
             await self._sleep(delay)
             attempt += 1
 
@@ -531,7 +637,7 @@ class AsyncAPIClient(BaseClient):
         *,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -546,7 +652,7 @@ class AsyncAPIClient(BaseClient):
         *,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -566,7 +672,7 @@ class AsyncAPIClient(BaseClient):
         next_cursor: str,
         idempotent: bool,
         max_retries: int | None = None,
-        timeout: float | None = None,
+        timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 import httpx
 from conductorone_api.api import AsyncRawResources, AsyncResources, RawResources, Resources
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
-from ._response import APIResponse
+from ._base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, AsyncAPIClient, NotGiven, SyncAPIClient, Timeout
+from ._response import DEFAULT_MAX_RESPONSE_BYTES, APIResponse
 from ._settings import resolve
 
 T = TypeVar("T")
@@ -34,10 +34,14 @@ class ConductorOne(SyncAPIClient, Resources):
         oidc_token: an OIDC token to exchange (with ``client_id`` of the federation trust).
         server_url: the API server; by default from ``tenant`` or the client ID's host.
         tenant: the tenant name, for ``https://<tenant>.conductor.one``.
-        timeout: seconds to wait for each request (``None``: no limit).
+        timeout: seconds for each phase of a request, or an ``httpx.Timeout`` (``None``: no
+            limit). Not given: 60 s, or the timeout of the ``http_client`` you pass.
         max_retries: retries after a retryable failure (see the README); 0 disables them.
-        http_client: an ``httpx.Client`` to use (transport, proxies, limits); its base URL
-            and auth are set by this client, and closing is left to you.
+        max_response_bytes: the largest response body (decoded) read; a larger one raises
+            ``ResponseTooLargeError``. ``None``: no bound.
+        http_client: an ``httpx.Client`` to use (transport, proxies, limits). It is never
+            changed: the server, credentials and timeout go with each request this client
+            sends, and closing it is left to you.
         default_headers, default_query: sent with every request (a call's own, and its
             ``extra_headers``/``extra_query``, win). ``with_options(...)`` makes a client with
             other settings that shares this one's connections and token cache.
@@ -57,8 +61,9 @@ class ConductorOne(SyncAPIClient, Resources):
         oidc_token: str | None = None,
         server_url: str | None = None,
         tenant: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -76,6 +81,7 @@ class ConductorOne(SyncAPIClient, Resources):
             http_client,
             max_retries=max_retries,
             timeout=timeout,
+            max_response_bytes=max_response_bytes,
             default_headers=default_headers,
             default_query=default_query,
         )
@@ -109,8 +115,9 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
         oidc_token: str | None = None,
         server_url: str | None = None,
         tenant: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -128,6 +135,7 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
             http_client,
             max_retries=max_retries,
             timeout=timeout,
+            max_response_bytes=max_response_bytes,
             default_headers=default_headers,
             default_query=default_query,
         )
@@ -159,7 +167,7 @@ class _RawResponses(RawResources):
         *,
         idempotent: bool,
         max_retries: int | None,
-        timeout: float | None,
+        timeout: Timeout | None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -189,7 +197,7 @@ class _AsyncRawResponses(AsyncRawResources):
         *,
         idempotent: bool,
         max_retries: int | None,
-        timeout: float | None,
+        timeout: Timeout | None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,

@@ -4,10 +4,13 @@
 
     ConductorOneError
     ├── CredentialsError            bad or missing configuration, raised at construction
+    ├── ClientClosedError           the client (or the httpx client it uses) was closed
     └── APIError                    something went wrong talking to the API
         ├── APIConnectionError      no response: refused, reset, DNS, TLS...
-        │   └── APITimeoutError     no response in time
+        │   ├── APITimeoutError     no response in time
+        │   └── TokenUnavailableError   no access token: another call's token request failed
         ├── APIResponseValidationError  a 2xx response whose body is not what was declared
+        ├── ResponseTooLargeError   a response body larger than the client's max_response_bytes
         ├── PaginationError         the server repeated a page cursor
         └── APIStatusError          a non-2xx response; subclass by status:
             BadRequestError 400, AuthenticationError 401 (and token endpoint refusals),
@@ -35,6 +38,10 @@ class CredentialsError(ConductorOneError, ValueError):
     """
 
 
+class ClientClosedError(ConductorOneError, RuntimeError):
+    """The client, or the ``httpx`` client it was given, was closed: make a new one."""
+
+
 class APIError(ConductorOneError):
     """A request to the API failed. ``request`` is the request that failed, when known."""
 
@@ -50,6 +57,24 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """No response arrived within the timeout."""
+
+
+class TokenUnavailableError(APIConnectionError):
+    """No access token: the token request that another call made for both of them failed, or
+    did not finish in time. The API was not reached, so the call may be retried."""
+
+
+class ResponseTooLargeError(APIError):
+    """A response body (decoded) was larger than the client's ``max_response_bytes``.
+
+    Nothing past the limit is read or kept. ``limit`` is the bound; ``response`` the
+    ``httpx.Response`` (its body unread)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message, request=response.request if _has_request(response) else None)
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 class PaginationError(APIError):
@@ -147,11 +172,34 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
+MAX_DETAIL = 500  # characters of a server's error message quoted in ours
+
+
+def printable(text: str) -> str:
+    """``text`` with unprintable characters escaped (``\\n``, ``\\x1b``, ``\\u2028``): a value
+    from a request or a server never starts a forged line in a log or an error message."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def where_sent(request: httpx.Request) -> str:
+    """``METHOD /path`` of a request, as sent (percent-encoded, so on one line)."""
+    return printable(f"{request.method} {request.url.raw_path.decode('ascii', 'replace').split('?', 1)[0]}")
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """The (read) body as JSON; ValueError also for JSON nested too deeply for Python."""
+    try:
+        return response.json()
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def request_id(response: httpx.Response) -> str | None:
-    """The id the server gave the request, from the conventional headers."""
-    return next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None)
+    """The id the server gave the request, from the conventional headers (control characters escaped)."""
+    found = next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None)
+    return None if found is None else printable(found[:200])
 
 
 def _has_request(response: httpx.Response) -> bool:
@@ -165,13 +213,14 @@ def _has_request(response: httpx.Response) -> bool:
 def status_error(response: httpx.Response) -> APIStatusError:
     """The exception for a non-2xx ``response`` (whose body has been read)."""
     try:
-        body: Any = response.json()
+        body: Any = decode_json(response)
     except ValueError:
         body = None
     detail = body.get("message") if isinstance(body, dict) else None
     if not isinstance(detail, str) or not detail:
         detail = response.reason_phrase or "error"
-    where = f" from {response.request.method} {response.request.url.path}" if _has_request(response) else ""
+    detail = printable(detail[:MAX_DETAIL])
+    where = f" from {where_sent(response.request)}" if _has_request(response) else ""
     rid = request_id(response)
     message = f"HTTP {response.status_code}{where}: {detail}" + (f" (request id {rid})" if rid else "")
     kind = _BY_STATUS.get(response.status_code)
