@@ -13,6 +13,7 @@ from .codegen import Counts
 from .errors import BuildError, IncompleteBuild, VerificationFailed
 from .loader import load_openapi
 from .lock import NameLock
+from .redact import redact_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +82,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_inputs(vendor_cmd)
     add_verify_options(vendor_cmd)
+    vendor_cmd.add_argument(
+        "--max-bytes",
+        type=int,
+        default=vendor.DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse a document larger than N bytes (default {vendor.DEFAULT_MAX_BYTES:,})",
+    )
+    vendor_cmd.add_argument(
+        "--deadline",
+        type=float,
+        default=vendor.DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help=f"give up a download that takes longer, redirects included (default {vendor.DEFAULT_DEADLINE:g})",
+    )
     vendor_cmd.add_argument(
         "--check",
         action="store_true",
@@ -208,12 +223,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _vendor(args: argparse.Namespace) -> int:
     spec = args.spec or build_module.DEFAULT_SPEC
+    limits = {"max_bytes": args.max_bytes, "deadline": args.deadline}
+    shown = redact_url(args.source)
     if args.check:
-        found = vendor.check(args.source, spec=spec, lock=args.lock)
+        found = vendor.check(args.source, spec=spec, lock=args.lock, **limits)
         if not found.changed:
-            print(f"{args.source} is the vendored document ({spec}): nothing to do", file=sys.stderr)
+            print(f"{shown} is the vendored document ({spec}): nothing to do", file=sys.stderr)
             return 0
-        sys.stdout.write(diff.to_markdown(found.changes, spec.name, args.source))
+        sys.stdout.write(diff.to_markdown(found.changes, spec.name, shown))
         return vendor.CHANGED
     try:
         changes = vendor.vendor(
@@ -224,13 +241,14 @@ def _vendor(args: argparse.Namespace) -> int:
             out=args.out or build_module.DEFAULT_OUT,
             verify=_verify_mode(args),
             lock=args.lock,
+            **limits,
         )
     except IncompleteBuild as err:  # say which operations and why, as build does
         assert isinstance(err.counts, Counts)
         for warning in err.counts.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         raise
-    print(f"vendored {args.source} as {spec} and regenerated", file=sys.stderr)
+    print(f"vendored {shown} as {spec} and regenerated", file=sys.stderr)
     sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))
     return 0
 
@@ -257,7 +275,7 @@ def _release(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     repo = publish.repository(args.repository_url, args.repository, args.config_file)
     files = publish.publish(repo, dist_dir=args.dist_dir)
-    print(f"published {', '.join(f.name for f in files)} to {repo.upload_url}")
+    print(f"published {', '.join(f.name for f in files)} to {repo.shown_url}")
     return 0
 
 

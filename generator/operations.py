@@ -50,9 +50,10 @@ RESERVED_PARAMETER_NAMES = frozenset(
 )  # fmt: skip
 # HTTP methods whose repetition cannot double an effect (RFC 9110, section 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
-# ConductorOne serves reads as POST too (searches, listings with a filter body); an
-# operation whose generated name starts with one of these words only reads.
-READ_ONLY_NAME_WORDS = ("get", "list", "search")
+# ConductorOne serves reads as POST too (searches, listings with a filter body): a POST
+# whose generated name starts with one of these words only reads, and may be repeated.
+# Not "get": a POST named get... may change state (paper_secret.get_content counts views).
+READ_ONLY_NAME_WORDS = ("list", "search")
 # Where the cursor goes, by the parameter's location and the names the API uses.
 CURSOR_PARAMETERS = {"query": "page_token", "body": "pageToken"}
 NEXT_CURSOR_FIELD = "nextPageToken"
@@ -351,7 +352,8 @@ def operation_view(
             body_fields,
         ),
         path_literal=repr(original_path),
-        idempotent=method in IDEMPOTENT_METHODS or str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS,
+        idempotent=method in IDEMPOTENT_METHODS
+        or (method == "post" and str(endpoint.name).split("_")[0] in READ_ONLY_NAME_WORDS),
         pagination=pagination,
         imports=tuple(
             sorted(

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 import httpx
@@ -30,6 +31,7 @@ from packaging.utils import canonicalize_name
 
 from . import build as build_module
 from .errors import BuildError
+from .redact import redact_url, redact_urls_in
 from .release import ROOT, ReleaseRecord, read_version, sha256
 
 DIST_NAME = "conductorone-api-client"
@@ -44,6 +46,11 @@ class Repository:
     twine_args: tuple[str, ...] = ()
 
     @property
+    def shown_url(self) -> str:
+        """The upload URL as printed: without user info or secret-looking query values."""
+        return redact_url(self.upload_url)
+
+    @property
     def simple_url(self) -> str:
         """The PEP 503 page of the project, next to the upload URL (pypiserver, devpi, …)."""
         base = re.sub(r"/(legacy/?)?$", "", self.upload_url.rstrip("/"))
@@ -52,11 +59,17 @@ class Repository:
 
 def repository(url: str | None, name: str | None, config_file: Path | None) -> Repository:
     if url:
+        # user:password@ in the URL is taken out: passed to twine as credentials, never as
+        # part of a URL that twine or we might print
+        parts = urlsplit(url)
+        bare = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
         return Repository(
-            upload_url=url,
-            username=os.environ.get("TWINE_USERNAME"),
-            password=os.environ.get("TWINE_PASSWORD"),
-            twine_args=("--repository-url", url),
+            upload_url=bare,
+            username=os.environ.get("TWINE_USERNAME")
+            or (unquote(parts.username) if parts.username else None),
+            password=os.environ.get("TWINE_PASSWORD")
+            or (unquote(parts.password) if parts.password else None),
+            twine_args=("--repository-url", bare),
         )
     if not name:
         raise BuildError(
@@ -133,11 +146,15 @@ def published_files(repo: Repository, version: str) -> list[str]:
     try:
         response = httpx.get(repo.simple_url, auth=auth, timeout=30, follow_redirects=False)
     except httpx.HTTPError as error:
-        raise BuildError(f"{repo.simple_url}: the index did not answer ({type(error).__name__})") from None
+        raise BuildError(
+            f"{redact_url(repo.simple_url)}: the index did not answer ({type(error).__name__})"
+        ) from None
     if response.status_code == 404 or response.is_redirect:
         return []
     if response.status_code != 200:
-        raise BuildError(f"{repo.simple_url}: HTTP {response.status_code} while checking existing versions")
+        raise BuildError(
+            f"{redact_url(repo.simple_url)}: HTTP {response.status_code} while checking existing versions"
+        )
     stem = f"{DIST_NAME.replace('-', '_')}-{version}"
     files = re.findall(r'href="[^"]*?/?([^/"#]+)(?:#[^"]*)?"', response.text)
     return sorted(f for f in files if f.replace("-", "_").startswith(stem.replace("-", "_")) and version in f)
@@ -174,7 +191,7 @@ def preflight(repo: Repository) -> str:
     existing = published_files(repo, version)
     if existing:
         raise BuildError(
-            f"{DIST_NAME} {version} is already on {repo.upload_url} ({', '.join(existing)}): nothing uploaded; "
+            f"{DIST_NAME} {version} is already on {repo.shown_url} ({', '.join(existing)}): nothing uploaded; "
             "release a new version first (python -m generator release)"
         )
     return version
@@ -200,7 +217,7 @@ def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
         existing = published_files(repo, version)
         if existing:
             raise BuildError(
-                f"{DIST_NAME} {version} is already on {repo.upload_url} ({', '.join(existing)}): nothing uploaded; "
+                f"{DIST_NAME} {version} is already on {repo.shown_url} ({', '.join(existing)}): nothing uploaded; "
                 "release a new version first (python -m generator release)"
             )
         uploaded = subprocess.run(
@@ -213,10 +230,10 @@ def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
             if repo.username or repo.password
             else None,
         )  # fmt: skip
-        output = _redact(f"{uploaded.stdout}\n{uploaded.stderr}".strip(), repo.password)
+        output = redact_urls_in(_redact(f"{uploaded.stdout}\n{uploaded.stderr}".strip(), repo.password))
         if uploaded.returncode != 0:
             reason = next((line for line in output.splitlines() if "ERROR" in line), output[-500:])
             reason = " ".join(reason.replace("ERROR", "").split())
             hint = " (check the credentials)" if re.search(r"\b(401|403)\b", reason) else ""
-            raise BuildError(f"upload to {repo.upload_url} failed: {reason}{hint}")
+            raise BuildError(f"upload to {repo.shown_url} failed: {reason}{hint}")
         return files

@@ -12,7 +12,10 @@ import hashlib
 import ipaddress
 import json
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -24,6 +27,7 @@ from .atomic import write_atomically
 from .errors import BuildError
 from .loader import load_openapi
 from .lock import NameLock
+from .redact import redact_url, redact_urls_in
 
 SOURCE_RECORD_SUFFIX = ".source.json"
 
@@ -44,10 +48,14 @@ def check_download_url(url: str) -> None:
                 return
         except ValueError:
             pass
-    raise BuildError(f"{url}: only https URLs (or http on a loopback host) are fetched")
+    raise BuildError(f"{redact_url(url)}: only https URLs (or http on a loopback host) are fetched")
 
 
 MAX_REDIRECTS = 5
+# A document is at most this large (2026-02's is 1.5 MB), and its download (every redirect
+# and byte) takes at most this long: an endless or dripping body cannot hold the build.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_DEADLINE = 120.0
 
 
 @attrs.frozen
@@ -56,41 +64,69 @@ class Fetched:
     final_url: str | None  # where the bytes came from after redirects (None for a file)
 
 
-def fetch(source: str, timeout: float = 60) -> Fetched:
+def fetch(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, deadline: float = DEFAULT_DEADLINE) -> Fetched:
     """The bytes of a document at a path or an http(s) URL.
 
     Redirects are followed one hop at a time and every hop must pass the same rule as the
     first URL (https, or http between loopback hosts): a redirect cannot downgrade a
-    download to plain http or send it to another machine in the clear.
+    download to plain http or send it to another machine in the clear. The whole download
+    stops with an error past ``max_bytes`` (decoded) or ``deadline`` seconds.
     """
     if "://" not in source:
         path = Path(source)
         if not path.is_file():
             raise BuildError(f"{source}: no such file")
+        if path.stat().st_size > max_bytes:
+            raise BuildError(f"{source}: larger than {max_bytes:,} bytes (--max-bytes)")
         return Fetched(path.read_bytes(), None)
     url = source
     check_download_url(url)
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+    shown = redact_url(source)
+    ends = time.monotonic() + deadline
+
+    def remaining() -> float:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise BuildError(f"{shown}: the download took longer than {deadline:g} s (--deadline)")
+        return left
+
+    with httpx.Client(follow_redirects=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                response = client.get(url)
+                with client.stream("GET", url, timeout=min(60.0, remaining())) as response:
+                    if response.is_redirect:
+                        target = str(response.url.join(response.headers["location"]))
+                    elif response.status_code != 200:
+                        raise BuildError(f"{redact_url(url)}: download failed: HTTP {response.status_code}")
+                    else:
+                        return Fetched(_read(response, max_bytes, remaining, shown), url)
             except httpx.HTTPError as error:
-                raise BuildError(f"{url}: download failed: {error}") from None
-            if not response.is_redirect:
-                break
-            target = str(response.url.join(response.headers["location"]))
+                raise BuildError(
+                    f"{redact_url(url)}: download failed: {type(error).__name__}: {redact_urls_in(str(error))}"
+                ) from None
             try:
                 check_download_url(target)
             except BuildError:
                 raise BuildError(
-                    f"{source}: redirected from {url} to {target}: only https URLs (or http on a loopback host) are fetched"
+                    f"{shown}: redirected from {redact_url(url)} to {redact_url(target)}: "
+                    "only https URLs (or http on a loopback host) are fetched"
                 ) from None
             url = target
-        else:
-            raise BuildError(f"{source}: more than {MAX_REDIRECTS} redirects")
-    if response.status_code != 200:
-        raise BuildError(f"{url}: download failed: HTTP {response.status_code}")
-    return Fetched(response.content, url)
+    raise BuildError(f"{shown}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read(response: httpx.Response, max_bytes: int, remaining: Callable[[], float], shown: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes and "content-encoding" not in response.headers:
+        raise BuildError(f"{shown}: the document is larger than {max_bytes:,} bytes (--max-bytes)")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise BuildError(f"{shown}: the document is larger than {max_bytes:,} bytes (--max-bytes)")
+        chunks.append(chunk)
+        remaining()  # raises past the deadline, however slowly the bytes come
+    return b"".join(chunks)
 
 
 CHANGED = 3  # the exit code of `vendor --check` when the document changed
@@ -102,16 +138,19 @@ class Check:
     changes: list[diff.Change]
 
 
-def check(source: str, *, spec: Path = build_module.DEFAULT_SPEC, lock: Path | None = None) -> Check:
-    """Would vendoring ``source`` change anything? Reads and checks it; writes nothing."""
-    fetched = fetch(source)
+def check(
+    source: str, *, spec: Path = build_module.DEFAULT_SPEC, lock: Path | None = None, **limits: Any
+) -> Check:
+    """Would vendoring ``source`` change anything? Reads and checks it; writes nothing.
+    ``limits``: ``max_bytes`` and ``deadline`` for :func:`fetch`."""
+    fetched = fetch(source, **limits)
     with tempfile.TemporaryDirectory() as scratch:
         candidate = Path(scratch) / spec.name
         candidate.write_bytes(fetched.content)
         try:
             new_doc = load_openapi(candidate)
         except BuildError as error:
-            raise BuildError(str(error).replace(str(candidate), source)) from None
+            raise BuildError(str(error).replace(str(candidate), redact_url(source))) from None
     if (
         spec.exists()
         and hashlib.sha256(fetched.content).hexdigest() == hashlib.sha256(spec.read_bytes()).hexdigest()
@@ -134,9 +173,10 @@ def vendor(
     today: datetime.date | None = None,
     verify: str | None = "fast",
     lock: Path | None = None,
+    **limits: Any,
 ) -> list[diff.Change]:
     """Vendor ``source`` as ``spec``, rebuild ``out``, and return the changes from the previous document."""
-    fetched = fetch(source)
+    fetched = fetch(source, **limits)
     content = fetched.content
     with tempfile.TemporaryDirectory() as scratch:
         candidate = Path(scratch) / spec.name
@@ -144,7 +184,7 @@ def vendor(
         try:
             new_doc = load_openapi(candidate)  # fails here, naming the problem, for a bad document
         except BuildError as error:  # name what the user gave, not the scratch copy
-            raise BuildError(str(error).replace(str(candidate), source)) from None
+            raise BuildError(str(error).replace(str(candidate), redact_url(source))) from None
     old_doc = load_openapi(spec) if spec.exists() else None
     previous_spec = spec.read_bytes() if spec.exists() else None
     record = record_path(spec)
@@ -152,8 +192,12 @@ def vendor(
     day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
     provenance = {
         "document": spec.name,
-        "source": source,
-        **({"final_url": fetched.final_url} if fetched.final_url and fetched.final_url != source else {}),
+        "source": redact_url(source),
+        **(
+            {"final_url": redact_url(fetched.final_url)}
+            if fetched.final_url and fetched.final_url != source
+            else {}
+        ),
         "date": day,
         "sha256": hashlib.sha256(content).hexdigest(),
     }

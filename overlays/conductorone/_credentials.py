@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from ._exceptions import CredentialsError
@@ -20,6 +21,25 @@ if TYPE_CHECKING:
 SECRET_PREFIX = ("secret-token", "conductorone.com")
 SECRET_VERSION = "v1"
 DEFAULT_DOMAIN = "conductor.one"
+# A DNS name or IPv4 address, with an optional port: no user info, path, query or fragment.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?")
+
+
+def clean_token(value: object, what: str) -> str:
+    """A token or secret as given, without surrounding whitespace (a file's trailing newline);
+    CredentialsError, never quoting it, if it is not a string or has a control character inside."""
+    if not isinstance(value, str):
+        raise CredentialsError(f"{what} must be a string, not {type(value).__name__}")
+    cleaned = value.strip()
+    if not cleaned:
+        raise CredentialsError(f"{what} is empty (or only whitespace)")
+    if not (cleaned.isascii() and cleaned.isprintable()) or " " in cleaned:
+        raise CredentialsError(
+            f"{what} contains a line break, space, control or non-ASCII character: "
+            "it cannot be sent in a header as it is (check how it was read)"
+        )
+    return cleaned
 
 
 class ClientId:
@@ -28,13 +48,21 @@ class ClientId:
     __slots__ = ("host", "value")
 
     def __init__(self, value: str) -> None:
-        if not isinstance(value, str) or "@" not in value:
+        value = clean_token(value, "client ID")
+        if "@" not in value:
             raise CredentialsError("client ID is malformed: expected '<name>@<host>/<suffix>' (no '@' found)")
         _name, _, rest = value.partition("@")
         host, slash, _suffix = rest.partition("/")
         if not slash or not host:
             raise CredentialsError(
                 "client ID is malformed: expected '<name>@<host>/<suffix>' (no '/' after the host)"
+            )
+        if not _HOST.fullmatch(host.lower()):
+            # The host decides where the credentials go: 'a@acme.conductor.one@evil/pcc' must not
+            # send them to 'evil' with the tenant as URL user info.
+            raise CredentialsError(
+                f"client ID is malformed: its host {host!r} is not a host name "
+                "(letters, digits, '-' and '.', an optional ':port')"
             )
         self.value = value
         self.host = host.lower()
@@ -73,9 +101,7 @@ class ClientSecret:
 
 
 def _parse_secret(value: object) -> OKPKey:
-    if not isinstance(value, str):
-        raise CredentialsError(f"client secret must be a string, not {type(value).__name__}")
-    fields = value.strip().split(":")
+    fields = clean_token(value, "client secret").split(":")
     if len(fields) != 4:
         raise CredentialsError(
             f"client secret is malformed: expected 4 ':'-separated fields "

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._auth import BearerTokenAuth, ClientCredentialsAuth, TokenExchangeAuth
-from ._credentials import DEFAULT_DOMAIN, ClientId, ClientSecret
+from ._credentials import DEFAULT_DOMAIN, ClientId, ClientSecret, clean_token
 from ._exceptions import CredentialsError
 
 ENV_PREFIX = "CONDUCTORONE_"
@@ -105,20 +105,25 @@ def resolve(
         raise CredentialsError(NO_CREDENTIALS)
     parsed_id = ClientId(given.client_id) if given.client_id else None
     if given.access_token:
-        return Settings(_server_url(server_url, tenant, env, parsed_id), BearerTokenAuth(given.access_token))
+        token = clean_token(given.access_token, _names("access_token", given.source, "the"))
+        return Settings(_server_url(server_url, tenant, env, parsed_id), BearerTokenAuth(token))
     if parsed_id is None:
         what = "oidc_token" if given.oidc_token else "client_secret"
         raise CredentialsError(f"{what} needs a client ID ({_names('client_id', given.source)})")
     server = _server_url(server_url, tenant, env, parsed_id)
     if given.oidc_token:
-        return Settings(server, TokenExchangeAuth(parsed_id, given.oidc_token, server))
+        oidc_token = clean_token(given.oidc_token, _names("oidc_token", given.source, "the"))
+        return Settings(server, TokenExchangeAuth(parsed_id, oidc_token, server))
     if not given.client_secret:
         raise CredentialsError(f"a client ID needs a client secret ({_names('client_secret', given.source)})")
     return Settings(server, ClientCredentialsAuth(parsed_id, ClientSecret(given.client_secret), server))
 
 
-def _names(argument: str, source: str) -> str:
+def _names(argument: str, source: str, verb: str = "") -> str:
+    """How the user gives ``argument``: ``set CONDUCTORONE_X`` / ``pass x=`` (``verb`` "the": a name)."""
     variable = f"{ENV_PREFIX}{argument.upper()}"
+    if verb:
+        return f"{verb} {variable} variable" if source == "environment" else f"{verb} {argument} argument"
     return f"set {variable}" if source == "environment" else f"pass {argument}="
 
 
@@ -134,7 +139,7 @@ def _server_url(
     if _env(env, ENV_TENANT):
         return tenant_url(env[ENV_TENANT], ENV_TENANT)
     if client_id is not None:
-        return f"https://{client_id.server_host}"
+        return check_server_url(f"https://{client_id.server_host}", "the client ID's host")
     raise CredentialsError(
         f"no server: pass server_url= or tenant=, or set {ENV_SERVER_URL} or {ENV_TENANT} "
         "(an access token alone does not say which tenant it is for)"
