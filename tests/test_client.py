@@ -259,7 +259,9 @@ def test_status_errors_are_typed(api: LoopbackServer, status: int, error: type[E
     raised: Any = caught.value
     assert raised.status_code == status and raised.body == {"code": 3, "message": f"failed with {status}"}
     assert raised.response.status_code == status
-    assert str(raised) == f"HTTP {status} from GET {raised.request.url.raw_path.decode()}: failed with {status}"
+    assert (
+        str(raised) == f"HTTP {status} from GET {raised.request.url.raw_path.decode()}: failed with {status}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -238,7 +239,19 @@ class _Documents(BaseHTTPRequestHandler):
     document = b""
 
     def do_GET(self) -> None:
-        if self.path == "/spec.yaml":
+        if self.path in ("/endless", "/drip"):  # a body without end, fast or one byte at a time
+            self.send_response(200)
+            self.end_headers()
+            chunk, pause = (b"x" * 65536, 0.0) if self.path == "/endless" else (b"x", 0.1)
+            try:
+                for _ in range(100_000):  # bounded: stops by itself, or when the client hangs up
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                pass
+            return
+        if self.path.split("?")[0] == "/spec.yaml":
             self.send_response(200)
             self.send_header("Content-Length", str(len(self.document)))
             self.end_headers()
@@ -288,6 +301,31 @@ def test_vendor_follows_only_redirects_that_keep_the_https_rule(project: Path, d
     record = json.loads((project / "spec/conductorone.openapi.source.json").read_text(encoding="utf-8"))
     assert record["source"] == f"{document_server}/hop"
     assert record["final_url"] == f"{document_server}/spec.yaml"
+
+
+def test_vendor_is_bounded_in_size_and_time(project: Path, document_server: str) -> None:
+    before = _snapshot(project)
+    started = time.monotonic()
+    endless = generator(project, "vendor", f"{document_server}/endless", "--max-bytes", "5000000")
+    assert endless.returncode == 1 and "larger than 5,000,000 bytes (--max-bytes)" in endless.stderr
+    dripping = generator(project, "vendor", f"{document_server}/drip", "--deadline", "2")
+    assert dripping.returncode == 1 and "took longer than 2 s (--deadline)" in dripping.stderr
+    assert time.monotonic() - started < 60  # both stopped themselves (unbounded, neither would)
+    assert _snapshot(project) == before
+
+
+def test_vendor_never_writes_or_prints_credentials_of_a_url(project: Path, document_server: str) -> None:
+    host = document_server.removeprefix("http://")
+    source = f"http://maint:hunter2pw@{host}/spec.yaml?token=tok-s3cret&v=2"
+    done = generator(project, "vendor", source, "--no-verify")
+    assert done.returncode == 0, done.stderr
+    record = json.loads((project / "spec/conductorone.openapi.source.json").read_text(encoding="utf-8"))
+    assert record["source"] == f"http://***@{host}/spec.yaml?token=***&v=2"
+    checked = generator(project, "vendor", "--check", source.replace("spec.yaml", "missing"))
+    assert checked.returncode == 1
+    for output in (done.stdout, done.stderr, checked.stdout, checked.stderr, json.dumps(record)):
+        assert "hunter2pw" not in output and "tok-s3cret" not in output
+    assert f"http://***@{host}/missing?token=***&v=2" in checked.stderr
 
 
 def test_vendor_check_reports_without_changing_anything(project: Path, document_server: str) -> None:
@@ -391,3 +429,21 @@ def test_the_wheel_carries_the_license_and_no_maintainer_extras(tmp_path: Path) 
     metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "License-Expression: Apache-2.0" in metadata and "Project-URL: Homepage, " in metadata
     assert "Provides-Extra" not in metadata  # generator/dev are dependency groups, not extras
+
+
+def test_publish_never_prints_a_password_given_in_the_url(project: Path) -> None:
+    from generator.publish import repository
+
+    repo = repository("http://maint:hunter2pw@127.0.0.1:9/", None, None)
+    assert repo.upload_url == "http://127.0.0.1:9/" and repo.twine_args == (
+        "--repository-url",
+        repo.upload_url,
+    )
+    assert (repo.username, repo.password) == ("maint", "hunter2pw") or os.environ.get("TWINE_PASSWORD")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWINE_")}
+    done = _run(
+        project, sys.executable, "-m", "generator", "publish",
+        "--repository-url", "http://maint:hunter2pw@127.0.0.1:9/?token=tok-s3cret", env=env,
+    )  # fmt: skip
+    assert done.returncode == 1 and "http://127.0.0.1:9/" in done.stderr, done.stderr
+    assert "hunter2pw" not in done.stdout + done.stderr and "tok-s3cret" not in done.stdout + done.stderr

@@ -156,6 +156,56 @@ def test_conductorone_log_prints_a_line_per_exchange(api: LoopbackServer, level:
     assert "secret-access-token" not in done.stderr and "cursor-xyz" not in done.stderr
 
 
+@pytest.mark.parametrize("configured", ["before", "after"])
+def test_one_line_per_exchange_when_the_application_configures_logging(
+    api: LoopbackServer, configured: str
+) -> None:
+    """With logging.basicConfig (before or after the client is made), each line is printed
+    once, by the application's handler; values with line breaks are escaped."""
+    basic = "logging.basicConfig(format='app: %(message)s')"
+    script = textwrap.dedent(
+        f"""
+        import logging
+        from conductorone import ConductorOne
+        from tests.test_client import GET_ARGS
+        {basic if configured == "before" else ""}
+        with ConductorOne(access_token="t", server_url={api.url!r}) as c1:
+            {basic if configured == "after" else ""}
+            c1.app_owners_v2.get_entitlement_owner(**GET_ARGS, extra_query={{"q": "x\\r\\nforged line"}})
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "CONDUCTORONE_LOG": "info"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("app: GET "), lines
+    assert "q=x\\r\\nforged line -> 200" in lines[0]
+
+
+def test_control_characters_never_reach_messages() -> None:
+    def handle(seen: Seen) -> Reply:
+        return Reply(404, {"message": "gone\nERROR forged"}, headers={"X-Request-Id": "r\x1b[31m"})
+
+    with (
+        LoopbackServer(handle) as server,
+        ConductorOne(access_token="t", server_url=server.url) as c1,
+        pytest.raises(NotFoundError) as raised,
+    ):
+        c1.app_owners_v2.get_entitlement_owner(**{**GET_ARGS, "app_id": "a\r\nb"})
+    message = str(raised.value)
+    assert "\n" not in message and "\r" not in message and "\x1b" not in message
+    assert (
+        "/api/v2/apps/a%0D%0Ab/" in message and "gone\\nERROR forged" in message and "r\\x1b[31m" in message
+    )
+
+
 def test_raw_responses_keep_retries_and_typed_errors() -> None:
     answers = iter([Reply(503), Reply(200, OWNER, headers={"X-Request-Id": "req-7", "X-Extra": "yes"})])
 

@@ -391,3 +391,6 @@ class BearerTokenAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return "BearerTokenAuth(access_token=<redacted>)"
+
+    def __reduce__(self) -> Any:  # pickling would write the token out; refuse instead
+        raise TypeError("BearerTokenAuth cannot be pickled: it holds credentials")

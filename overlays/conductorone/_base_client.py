@@ -264,6 +264,7 @@ class BaseClient:
         self.default_query: dict[str, Any] = dict(default_query or {})
         self._auth = settings.auth
         self._owns_http = True
+        self._closed = False
         configure_logging()
 
     def _configure(self, http: httpx.Client | httpx.AsyncClient) -> None:
@@ -309,7 +310,7 @@ class BaseClient:
     def _build(
         self, http: httpx.Client | httpx.AsyncClient, options: dict[str, Any], timeout: Timeout | None
     ) -> httpx.Request:
-        if http.is_closed:
+        if self._closed or http.is_closed:
             raise ClientClosedError(
                 f"{type(self).__name__} is closed (or the httpx client it uses is): make a new client"
             )
@@ -366,6 +367,7 @@ class BaseClient:
             setattr(clone, name, getattr(self, name))
         clone._http = self.http_client  # type: ignore[attr-defined]  # created now: shared
         clone._owns_http = False  # the original closes it
+        clone._closed = False
         clone._http_lock = getattr(self, "_http_lock", None)  # type: ignore[attr-defined]
         for name, value in changes.items():
             setattr(clone, name, value)
@@ -557,6 +559,7 @@ class SyncAPIClient(BaseClient):
 
     def close(self) -> None:
         """Close the connections (of an httpx client we created; one you passed in stays yours)."""
+        self._closed = True
         if self._owns_http and self._http is not None:
             self._http.close()
 
@@ -690,5 +693,6 @@ class AsyncAPIClient(BaseClient):
 
     async def close(self) -> None:
         """Close the connections (of an httpx client we created; one you passed in stays yours)."""
+        self._closed = True
         if self._owns_http and self._http is not None:
             await self._http.aclose()

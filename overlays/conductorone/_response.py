@@ -28,7 +28,6 @@ MAX_AUTH_RESPONSE_BYTES = 1024 * 1024  # a token response, or a 401 read before 
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
-    response.close()
     where = f" from {where_sent(response.request)}"
     return ResponseTooLargeError(
         f"HTTP {response.status_code}{where}: the body is larger than {limit:,} bytes "
@@ -52,11 +51,13 @@ def read_limited(response: httpx.Response, limit: int | None) -> None:
         response.read()
         return
     if _declared_too_large(response, limit):
+        response.close()
         raise _too_large(response, limit)
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
+            response.close()
             raise _too_large(response, limit)
         chunks.append(chunk)
     response._content = b"".join(chunks)  # what Response.read() keeps; .json() and .text read it
