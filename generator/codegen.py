@@ -25,6 +25,7 @@ from openapi_python_client.parser.properties import AnyProperty, ModelProperty
 from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from .document_text import table_cell
 from .errors import BuildError
 from .loader import Document
 from .models import ModelView, dict_names, model_view
@@ -125,6 +126,7 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Gene
             template_globals(data.endpoint_collections_by_tag, config.field_prefix, doc, names)
         )
         project.env.globals.update(model_globals(data, modules, names))
+        project.env.filters["cell"] = table_cell
         errors = list(project.build())
     _format(package_dir)
     _stamp(package_dir)

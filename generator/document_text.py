@@ -18,3 +18,9 @@ def text(value: object) -> str:
 def doc(value: object) -> str:
     """Document text made safe to place inside a triple-quoted docstring."""
     return strings.safe_for_docstring(" ".join(text(value).split()))
+
+
+def table_cell(value: object) -> str:
+    """Text for one cell of a markdown table: on one line, its pipes escaped (a ``|``, even
+    inside a code span such as `` `Model | ModelDict` ``, would otherwise end the cell)."""
+    return " ".join(str(value).split()).replace("|", "\\|")

@@ -27,7 +27,6 @@ from typing import Any
 import attrs
 
 from .errors import BuildError
-from .passes.schemas import operations
 
 
 @attrs.frozen
@@ -65,6 +64,10 @@ class NameLock:
 
     def updated(self, doc: dict[str, Any]) -> NameLock:
         """The lock for ``doc`` after the naming passes ran with this one."""
+        # Imported here: the passes import this module (they read the lock), so importing
+        # the passes package at the top would make `import generator.lock` circular.
+        from .passes.schemas import operations
+
         models = {
             key: str(schema["title"])
             for key, schema in ((doc.get("components") or {}).get("schemas") or {}).items()
