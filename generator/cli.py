@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument(
         "--lock", type=Path, metavar="FILE", help="name both documents with this name lock, as a build would"
     )
+    diff_cmd.add_argument(
+        "--overlays",
+        type=Path,
+        metavar="DIR",
+        help="overlays applied to both, as build does (default: spec/overlays)",
+    )
+    diff_cmd.add_argument("--no-overlays", action="store_true", help="compare the documents as written")
 
     vendor_cmd = commands.add_parser(
         "vendor", help="replace the vendored document, record where it came from, regenerate, print the diff"
@@ -215,9 +222,10 @@ def _diff(args: argparse.Namespace) -> int:
     lock = NameLock.read(args.lock) if args.lock else None
     if args.lock and not args.lock.exists():
         raise BuildError(f"{args.lock}: no such name lock")
-    changes = diff.compare(load_openapi(args.old), load_openapi(args.new), lock=lock)
+    overlays = build_module.BuildInputs.from_options(None, args.overlays, not args.no_overlays).overlays
+    found = diff.compare_clients(load_openapi(args.old), load_openapi(args.new), overlays=overlays, lock=lock)
     render = diff.to_json if args.format == "json" else diff.to_markdown
-    sys.stdout.write(render(changes, args.old.name, args.new.name))
+    sys.stdout.write(render(found.changes, args.old.name, args.new.name, absorbed=found.absorbed))
     return 0
 
 
@@ -226,14 +234,23 @@ def _vendor(args: argparse.Namespace) -> int:
     limits = {"max_bytes": args.max_bytes, "deadline": args.deadline}
     shown = redact_url(args.source)
     if args.check:
-        found = vendor.check(args.source, spec=spec, lock=args.lock, **limits)
+        found = vendor.check(
+            args.source,
+            spec=spec,
+            lock=args.lock,
+            overlay_dir=args.overlays,
+            use_overlays=not args.no_overlays,
+            **limits,
+        )
         if not found.changed:
             print(f"{shown} is the vendored document ({spec}): nothing to do", file=sys.stderr)
             return 0
-        sys.stdout.write(diff.to_markdown(found.changes, spec.name, shown))
+        sys.stdout.write(
+            diff.to_markdown(found.comparison.changes, spec.name, shown, absorbed=found.comparison.absorbed)
+        )
         return vendor.CHANGED
     try:
-        changes = vendor.vendor(
+        comparison = vendor.vendor(
             args.source,
             spec=spec,
             overlay_dir=args.overlays,
@@ -249,7 +266,9 @@ def _vendor(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         raise
     print(f"vendored {shown} as {spec} and regenerated", file=sys.stderr)
-    sys.stdout.write(diff.to_markdown(changes, "previous", spec.name))
+    sys.stdout.write(
+        diff.to_markdown(comparison.changes, "previous", spec.name, absorbed=comparison.absorbed)
+    )
     return 0
 
 

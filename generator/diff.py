@@ -22,13 +22,15 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .loader import Document
 from .lock import NameLock
+from .overlay import apply_overlay_file
 from .passes import normalise
 from .passes.schemas import component_schemas, deref, operations
 
@@ -50,6 +52,13 @@ class Change:
     http_method: str = ""
     path: str = ""
     used_by: tuple[str, ...] = ()
+    # What the change is about, whatever its name: the schema key or the operation key. With
+    # ``kind`` and ``where`` it identifies a change across namings (with and without the lock).
+    key: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.kind, self.key or self.subject, self.where)
 
     def as_dict(self) -> dict[str, Any]:
         data = attrs.asdict(self)
@@ -193,19 +202,30 @@ def _response_schema(doc: Document, operation: dict[str, Any]) -> Any:
     return None
 
 
+def _keyed(key: str, changes: Iterator[Change]) -> Iterator[Change]:
+    return (attrs.evolve(change, key=key) for change in changes)
+
+
 def _operation_changes(old: Document, new: Document) -> Iterator[Change]:
     before, after = _operations(old), _operations(new)
     for key in sorted(before.keys() - after.keys()):
-        yield Change(True, "operation-removed", before[key].name, "", f"removed ({before[key].label})")
+        yield Change(
+            True, "operation-removed", before[key].name, "", f"removed ({before[key].label})", key=key
+        )
     for key in sorted(after.keys() - before.keys()):
-        yield Change(False, "operation-added", after[key].name, "", f"added ({after[key].label})")
+        yield Change(False, "operation-added", after[key].name, "", f"added ({after[key].label})", key=key)
     for key in sorted(before.keys() & after.keys()):
-        was, now = before[key], after[key]
-        if was.name != now.name:
-            yield Change(True, "operation-renamed", was.name, "", f"renamed to `{now.name}`")
-        if (was.method, was.path) != (now.method, now.path):
-            yield Change(False, "operation-moved", now.name, "", f"now {now.method.upper()} {now.path}")
-        yield from _parameter_changes(old, new, was, now)
+        yield from _keyed(key, _matched_operation_changes(old, new, before[key], after[key]))
+
+
+def _matched_operation_changes(
+    old: Document, new: Document, was: _Operation, now: _Operation
+) -> Iterator[Change]:
+    if was.name != now.name:
+        yield Change(True, "operation-renamed", was.name, "", f"renamed to `{now.name}`")
+    if (was.method, was.path) != (now.method, now.path):
+        yield Change(False, "operation-moved", now.name, "", f"now {now.method.upper()} {now.path}")
+    yield from _parameter_changes(old, new, was, now)
 
 
 def _parameter_changes(old: Document, new: Document, was: _Operation, now: _Operation) -> Iterator[Change]:
@@ -255,62 +275,79 @@ def _users(names: set[str]) -> str:
 def _model_changes(old: Document, new: Document) -> Iterator[Change]:
     models_before, models_after = component_schemas(old), component_schemas(new)
     usage_old, usage_new = _usage(old), _usage(new)
+    usage = (usage_old, usage_new)
     for key in sorted(models_before.keys() & models_after.keys()):
-        as_input = usage_old[key][0] | usage_new[key][0]
-        users = usage_old[key][0] | usage_old[key][1] | usage_new[key][0] | usage_new[key][1]
-        if not users:
-            continue  # a model no operation reaches makes no difference to users
-        name = str(models_after[key].get("title") or key)
-        used = f" (used by {_users(users)})"
-        old_name = str(models_before[key].get("title") or key)
-        if old_name != name:
-            yield Change(True, "model-renamed", old_name, "", f"class renamed to `{name}`{used}")
-        yield from _enum_changes(name, "", models_before[key], models_after[key], used)
-        fields_before, fields_after = _fields(old, models_before[key]), _fields(new, models_after[key])
-        for path in sorted(fields_before.keys() - fields_after.keys()):
-            if _parent(path) in fields_after or not _parent(path):  # not under a field removed too
-                yield Change(True, "field-removed", name, path, f"field removed{used}")
-        for path in sorted(fields_after.keys() - fields_before.keys()):
-            breaking = fields_after[path].required and bool(as_input)
-            required = "required " if breaking else ""
-            if _parent(path) in fields_before or not _parent(path):
-                yield Change(breaking, "field-added", name, path, f"{required}field added{used}")
-        for path in sorted(fields_before.keys() & fields_after.keys()):
-            was, now = fields_before[path], fields_after[path]
-            if was.type != now.type:
-                yield Change(True, "field-retyped", name, path, f"type {was.type} -> {now.type}{used}")
-            if as_input and was.required != now.required:
-                yield Change(
-                    now.required,
-                    "field-required",
-                    name,
-                    path,
-                    f"now {'required' if now.required else 'optional'}{used}",
-                )
-            if was.enum - now.enum:
-                yield Change(
-                    True,
-                    "enum-values-removed",
-                    name,
-                    path,
-                    f"values removed: {', '.join(sorted(was.enum - now.enum))}{used}",
-                )
-            if now.enum - was.enum:
-                yield Change(
-                    False,
-                    "enum-values-added",
-                    name,
-                    path,
-                    f"values added: {', '.join(sorted(now.enum - was.enum))}{used}",
-                )
+        yield from _keyed(
+            key, _matched_model_changes(old, new, key, models_before[key], models_after[key], usage)
+        )
     for key in sorted(models_before.keys() - models_after.keys()):
         if any(usage_old[key]):
-            yield Change(
-                True, "model-removed", str(models_before[key].get("title") or key), "", "model removed"
-            )
+            name = str(models_before[key].get("title") or key)
+            yield Change(True, "model-removed", name, "", "model removed", key=key)
     for key in sorted(models_after.keys() - models_before.keys()):
         if any(usage_new[key]):
-            yield Change(False, "model-added", str(models_after[key].get("title") or key), "", "model added")
+            yield Change(
+                False, "model-added", str(models_after[key].get("title") or key), "", "model added", key=key
+            )
+
+
+def _matched_model_changes(
+    old: Document,
+    new: Document,
+    key: str,
+    was_schema: dict[str, Any],
+    now_schema: dict[str, Any],
+    usage: tuple[dict[str, tuple[set[str], set[str]]], dict[str, tuple[set[str], set[str]]]],
+) -> Iterator[Change]:
+    """Changes of one component schema present in both documents."""
+    usage_old, usage_new = usage
+    as_input = usage_old[key][0] | usage_new[key][0]
+    users = usage_old[key][0] | usage_old[key][1] | usage_new[key][0] | usage_new[key][1]
+    if not users:
+        return  # a model no operation reaches makes no difference to users
+    name = str(now_schema.get("title") or key)
+    used = f" (used by {_users(users)})"
+    old_name = str(was_schema.get("title") or key)
+    if old_name != name:
+        yield Change(True, "model-renamed", old_name, "", f"class renamed to `{name}`{used}")
+    yield from _enum_changes(name, "", was_schema, now_schema, used)
+    fields_before, fields_after = _fields(old, was_schema), _fields(new, now_schema)
+    for path in sorted(fields_before.keys() - fields_after.keys()):
+        if _parent(path) in fields_after or not _parent(path):  # not under a field removed too
+            yield Change(True, "field-removed", name, path, f"field removed{used}")
+    for path in sorted(fields_after.keys() - fields_before.keys()):
+        breaking = fields_after[path].required and bool(as_input)
+        required = "required " if breaking else ""
+        if _parent(path) in fields_before or not _parent(path):
+            yield Change(breaking, "field-added", name, path, f"{required}field added{used}")
+    for path in sorted(fields_before.keys() & fields_after.keys()):
+        was, now = fields_before[path], fields_after[path]
+        if was.type != now.type:
+            yield Change(True, "field-retyped", name, path, f"type {was.type} -> {now.type}{used}")
+        if as_input and was.required != now.required:
+            yield Change(
+                now.required,
+                "field-required",
+                name,
+                path,
+                f"now {'required' if now.required else 'optional'}{used}",
+            )
+        if was.enum - now.enum:
+            yield Change(
+                True,
+                "enum-values-removed",
+                name,
+                path,
+                f"values removed: {', '.join(sorted(was.enum - now.enum))}{used}",
+            )
+        if now.enum - was.enum:
+            yield Change(
+                False,
+                "enum-values-added",
+                name,
+                path,
+                f"values added: {', '.join(sorted(now.enum - was.enum))}{used}",
+            )
 
 
 def _enum_changes(
@@ -337,18 +374,70 @@ def _enum_changes(
         )
 
 
-def compare(old: Document, new: Document, lock: NameLock | None = None) -> list[Change]:
+def compare(
+    old: Document, new: Document, lock: NameLock | None = None, new_lock: NameLock | None = None
+) -> list[Change]:
     """Every SDK-visible change from ``old`` to ``new`` (neither is modified), breaking first.
 
     With a name ``lock`` both are named as a build with that lock names them, so a name the
-    lock keeps is not reported as renamed because another schema appeared.
+    lock keeps is not reported as renamed because another schema appeared; ``new_lock``, if
+    given, names ``new`` instead (the lock a build of ``new`` started from).
     """
     old, new = copy.deepcopy(old), copy.deepcopy(new)
     normalise(old, lock)
-    normalise(new, lock)
+    normalise(new, new_lock if new_lock is not None else lock)
     changes = {*_operation_changes(old, new), *_model_changes(old, new)}
     by_name, users = _locations(old, new)
     return sorted(_located(change, by_name, users) for change in changes)
+
+
+@attrs.frozen
+class Comparison:
+    """The changes users of the generated client see, and the upstream changes that do not
+    reach it (absorbed by our overlays or kept away by the name lock): listed apart, never
+    counted, never breaking."""
+
+    changes: list[Change]
+    absorbed: list[Change] = attrs.field(factory=list)
+
+    @property
+    def bump(self) -> str:
+        return bump(self.changes)
+
+    @property
+    def breaking(self) -> int:
+        return sum(1 for change in self.changes if change.breaking)
+
+
+def compare_clients(
+    old: Document,
+    new: Document,
+    *,
+    overlays: Sequence[Path] = (),
+    lock: NameLock | None = None,
+    new_lock: NameLock | None = None,
+) -> Comparison:
+    """``old`` -> ``new`` as the clients generated from them differ: each document after
+    ``overlays`` (as build applies them), named with ``lock`` (``new`` with ``new_lock`` if
+    given) as build names them. The raw documents' own differences that are not among those
+    changes (by schema or operation key, kind and place, whatever the names) are ``absorbed``.
+    """
+    client_old, client_new = _with_overlays(old, overlays), _with_overlays(new, overlays)
+    changes = compare(client_old, client_new, lock, new_lock)
+    if not overlays and lock is None and new_lock is None:
+        return Comparison(changes)
+    seen = {change.identity for change in changes}
+    absorbed = [change for change in compare(old, new) if change.identity not in seen]
+    return Comparison(changes, absorbed)
+
+
+def _with_overlays(doc: Document, overlays: Sequence[Path]) -> Document:
+    if not overlays:
+        return doc
+    applied = copy.deepcopy(doc)
+    for overlay in overlays:
+        apply_overlay_file(applied, overlay)
+    return applied
 
 
 def _located(change: Change, by_name: dict[str, _Operation], users: dict[str, set[str]]) -> Change:
@@ -385,7 +474,7 @@ def bump(changes: list[Change]) -> str:
     return MINOR if changes else PATCH
 
 
-def to_json(changes: list[Change], old_label: str, new_label: str) -> str:
+def to_json(changes: list[Change], old_label: str, new_label: str, absorbed: Sequence[Change] = ()) -> str:
     summary = {
         "old": old_label,
         "new": new_label,
@@ -393,6 +482,7 @@ def to_json(changes: list[Change], old_label: str, new_label: str) -> str:
         "breaking": sum(1 for c in changes if c.breaking),
         "counts": _counts(changes),
         "changes": [change.as_dict() for change in changes],
+        "absorbed": [change.as_dict() for change in absorbed],
     }
     return json.dumps(summary, indent=2, sort_keys=False) + "\n"
 
@@ -404,7 +494,13 @@ def _counts(changes: list[Change]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def to_markdown(changes: list[Change], old_label: str, new_label: str, heading: str = "##") -> str:
+def to_markdown(
+    changes: list[Change],
+    old_label: str,
+    new_label: str,
+    heading: str = "##",
+    absorbed: Sequence[Change] = (),
+) -> str:
     breaking = [c for c in changes if c.breaking]
     other = [c for c in changes if not c.breaking]
     counts = ", ".join(f"{n} {kind}" for kind, n in _counts(changes).items()) or "no changes"
@@ -422,4 +518,13 @@ def to_markdown(changes: list[Change], old_label: str, new_label: str, heading: 
             if added:  # new models come with new operations and fields; one line is enough
                 lines.append(f"- {len(added)} models added: {', '.join(added)}")
             lines.append("")
+    if absorbed:
+        lines += [
+            f"{heading}# Upstream changes that do not reach the client ({len(absorbed)})",
+            "",
+            "In the documents, but absorbed by our overlays or the name lock: not counted above.",
+            "",
+        ]
+        lines += [f"- {change.line()} ({change.kind})" for change in absorbed]
+        lines.append("")
     return "\n".join(lines)

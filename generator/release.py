@@ -90,8 +90,15 @@ class ReleaseRecord:
         write_atomically(path, json.dumps(attrs.asdict(self), indent=2) + "\n")
 
 
-def released_document(record: ReleaseRecord, spec: Path) -> Path:
-    """The document released as ``record``, found in git history by its sha256 (written to a temp file)."""
+@attrs.frozen
+class Released:
+    document: Path  # a temporary copy: the caller removes it
+    lock: NameLock | None  # the name lock committed with it (how that client was named)
+
+
+def released_document(record: ReleaseRecord, spec: Path) -> Released:
+    """The document released as ``record``, found in git history by its sha256 (written to a
+    temp file), and the name lock of that commit."""
     try:
         relative = spec.resolve().relative_to(ROOT).as_posix()
     except ValueError:
@@ -108,11 +115,25 @@ def released_document(record: ReleaseRecord, spec: Path) -> Path:
             handle, name = tempfile.mkstemp(prefix="released-", suffix=spec.suffix)
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
-            return Path(name)
+            return Released(Path(name), _lock_at(commit))
     raise BuildError(
         f"the document released as {record.version} (sha256 {record.sha256[:12]}…) is not in the git history "
         f"of {relative}; pass --since FILE with that document"
     )
+
+
+def _lock_at(commit: str) -> NameLock | None:
+    """The vendored document's name lock as committed in ``commit`` (None if it had none)."""
+    relative = build_module.DEFAULT_LOCK.relative_to(ROOT).as_posix()
+    shown = subprocess.run(
+        ["git", "show", f"{commit}:{relative}"], cwd=ROOT, capture_output=True, check=False
+    )
+    if shown.returncode != 0:
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "names.lock.json"
+        path.write_bytes(shown.stdout)
+        return NameLock.read(path)
 
 
 def _git(*args: str) -> str:
@@ -160,6 +181,9 @@ def plan(
     current = current or read_version()
     record = record if record is not None else ReleaseRecord.read()
     new_doc = load_openapi(spec)
+    inputs = build_module.BuildInputs.from_options(spec, None)
+    new_lock = NameLock.read(inputs.lock) if inputs.lock is not None else None
+    old_lock = new_lock  # with --since: the current lock names both
     if since is not None:
         old_doc: Document | None = load_openapi(since)
     elif record is not None:
@@ -170,12 +194,21 @@ def plan(
             )
         found = released_document(record, spec)
         try:
-            old_doc = load_openapi(found)
+            old_doc = load_openapi(found.document)
         finally:
-            found.unlink(missing_ok=True)
+            found.document.unlink(missing_ok=True)
+        if found.lock is not None and inputs.lock is not None:
+            old_lock = found.lock
     else:
         old_doc = None
-    changes = diff.compare(old_doc, new_doc) if old_doc is not None else []
+    # the clients' changes: both documents after the build's overlays, each named by the lock
+    # its client was built with
+    comparison = (
+        diff.compare_clients(old_doc, new_doc, overlays=inputs.overlays, lock=old_lock, new_lock=new_lock)
+        if old_doc is not None
+        else diff.Comparison([])
+    )
+    changes = comparison.changes
     required = diff.bump(changes) if old_doc is not None else diff.PATCH
     bump = force_bump or required
     lowered = _RANK[bump] < _RANK[required]
@@ -188,7 +221,7 @@ def plan(
     day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
     since_label = str(since) if since is not None else (record.version if record else "nothing")
     body = (
-        diff.to_markdown(changes, since_label, str(version), heading="###")
+        diff.to_markdown(changes, since_label, str(version), heading="###", absorbed=comparison.absorbed)
         if old_doc is not None
         else "First release: no earlier document to compare with."
     )

@@ -25,7 +25,7 @@ from . import build as build_module
 from . import diff
 from .atomic import write_atomically
 from .errors import BuildError
-from .loader import load_openapi
+from .loader import Document, load_openapi
 from .lock import NameLock
 from .redact import redact_url, redact_urls_in
 
@@ -135,11 +135,27 @@ CHANGED = 3  # the exit code of `vendor --check` when the document changed
 @attrs.frozen
 class Check:
     changed: bool
-    changes: list[diff.Change]
+    comparison: diff.Comparison
+
+
+def client_comparison(
+    old_doc: Document, new_doc: Document, inputs: build_module.BuildInputs
+) -> diff.Comparison:
+    """What vendoring ``new_doc`` over ``old_doc`` changes in the client: both after the
+    build's overlays, named by the build's lock (the one that names the vendored client now,
+    and that a build of the new document starts from)."""
+    lock = NameLock.read(inputs.lock) if inputs.lock is not None else None
+    return diff.compare_clients(old_doc, new_doc, overlays=inputs.overlays, lock=lock)
 
 
 def check(
-    source: str, *, spec: Path = build_module.DEFAULT_SPEC, lock: Path | None = None, **limits: Any
+    source: str,
+    *,
+    spec: Path = build_module.DEFAULT_SPEC,
+    lock: Path | None = None,
+    overlay_dir: Path | None = None,
+    use_overlays: bool = True,
+    **limits: Any,
 ) -> Check:
     """Would vendoring ``source`` change anything? Reads and checks it; writes nothing.
     ``limits``: ``max_bytes`` and ``deadline`` for :func:`fetch`."""
@@ -155,12 +171,11 @@ def check(
         spec.exists()
         and hashlib.sha256(fetched.content).hexdigest() == hashlib.sha256(spec.read_bytes()).hexdigest()
     ):
-        return Check(False, [])
-    old_doc = load_openapi(spec) if spec.exists() else None
-    if lock is None and spec.resolve() == build_module.DEFAULT_SPEC:
-        lock = build_module.DEFAULT_LOCK
-    names = NameLock.read(lock) if lock is not None else None
-    return Check(True, diff.compare(old_doc, new_doc, lock=names) if old_doc is not None else [])
+        return Check(False, diff.Comparison([]))
+    if not spec.exists():
+        return Check(True, diff.Comparison([]))
+    inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays, lock)
+    return Check(True, client_comparison(load_openapi(spec), new_doc, inputs))
 
 
 def vendor(
@@ -174,8 +189,8 @@ def vendor(
     verify: str | None = "fast",
     lock: Path | None = None,
     **limits: Any,
-) -> list[diff.Change]:
-    """Vendor ``source`` as ``spec``, rebuild ``out``, and return the changes from the previous document."""
+) -> diff.Comparison:
+    """Vendor ``source`` as ``spec``, rebuild ``out``, and return what changed in the client."""
     fetched = fetch(source, **limits)
     content = fetched.content
     with tempfile.TemporaryDirectory() as scratch:
@@ -186,6 +201,9 @@ def vendor(
         except BuildError as error:  # name what the user gave, not the scratch copy
             raise BuildError(str(error).replace(str(candidate), redact_url(source))) from None
     old_doc = load_openapi(spec) if spec.exists() else None
+    inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays, lock)
+    # before the build: it updates the lock, and the old client was named by the lock as it is
+    comparison = client_comparison(old_doc, new_doc, inputs) if old_doc is not None else diff.Comparison([])
     previous_spec = spec.read_bytes() if spec.exists() else None
     record = record_path(spec)
     previous_record = record.read_text(encoding="utf-8") if record.exists() else None
@@ -203,7 +221,6 @@ def vendor(
     }
     write_atomically(spec, content)
     try:
-        inputs = build_module.BuildInputs.from_options(spec, overlay_dir, use_overlays, lock)
         # atomic: on failure out is untouched; verify None/"fast"/"thorough" as for build
         build_module.build(inputs, out, verify_models=verify is not None, thorough=verify == "thorough")
         write_atomically(record, json.dumps(provenance, indent=2) + "\n")
@@ -215,4 +232,4 @@ def vendor(
         if previous_record is not None:
             write_atomically(record, previous_record)
         raise
-    return diff.compare(old_doc, new_doc) if old_doc is not None else []
+    return comparison

@@ -101,13 +101,20 @@ def test_version_rule(current: str, bump: str, expected: str) -> None:
 def test_vendor_then_release(project: Path, tmp_path: Path) -> None:
     doc: dict[str, Any] = yaml.safe_load((project / SPEC).read_text(encoding="utf-8"))
     removed_path = next(iter(doc["paths"]))
-    del doc["paths"][removed_path]  # a breaking change: an operation disappears
+    # an operation disappears from the document (the seed overlay puts it back into the
+    # client: not a change users see) and a response field goes (breaking)
+    del doc["paths"][removed_path]
+    del doc["components"]["schemas"]["c1.api.app.v2.AppOwnerEntitlement"]["properties"]["roleSlug"]
     newer = tmp_path / "newer.yaml"
     newer.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
     vendored = generator(project, "vendor", newer)
     assert vendored.returncode == 0, vendored.stderr
-    assert "operation-removed" in vendored.stdout or "removed (" in vendored.stdout
+    breaking, absorbed = vendored.stdout.split("Upstream changes that do not reach the client")
+    assert (
+        "`AppOwnerEntitlement` `roleSlug`: field removed" in breaking and "operation-removed" not in breaking
+    )
+    assert "`app_owners_v2.get_entitlement_owner`: removed (GET" in absorbed
     record = json.loads((project / "spec/conductorone.openapi.source.json").read_text())
     assert record["source"] == str(newer) and len(record["sha256"]) == 64
     assert (project / SPEC).read_bytes() == newer.read_bytes()
@@ -347,7 +354,9 @@ def test_vendor_errors_name_the_users_document(project: Path, tmp_path: Path) ->
 
 def test_release_refuses_a_bump_lower_than_the_changes(project: Path, tmp_path: Path) -> None:
     doc: dict[str, Any] = yaml.safe_load((project / SPEC).read_text(encoding="utf-8"))
-    del doc["paths"][next(iter(doc["paths"]))]  # breaking
+    del doc["components"]["schemas"]["c1.api.app.v2.AppOwnerEntitlement"]["properties"][
+        "roleSlug"
+    ]  # breaking
     (project / SPEC).write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     under = generator(project, "release", "--bump", "patch")
     assert under.returncode == 1
@@ -447,3 +456,56 @@ def test_publish_never_prints_a_password_given_in_the_url(project: Path) -> None
     )  # fmt: skip
     assert done.returncode == 1 and "http://127.0.0.1:9/" in done.stderr, done.stderr
     assert "hunter2pw" not in done.stdout + done.stderr and "tok-s3cret" not in done.stdout + done.stderr
+
+
+def _change_lines(markdown: str) -> tuple[list[str], list[str]]:
+    """The change lines of a diff (breaking and not), and those of its absorbed section."""
+    client, _, absorbed = markdown.partition("Upstream changes that do not reach the client")
+    lines = [line for line in client.splitlines() if line.startswith("- ")]
+    return lines, [line for line in absorbed.splitlines() if line.startswith("- ")]
+
+
+def test_vendor_check_diff_and_release_agree_on_the_clients_changes(
+    project: Path, upstream_spec_paths: dict[str, Path]
+) -> None:
+    """2026-01, vendored and released, then 2026-02: every command that reports changes
+    reports the client's, the same list and count, and lists what does not reach it apart."""
+    old, new = upstream_spec_paths["2026-01"], upstream_spec_paths["2026-02"]
+    first = generator(project, "vendor", old, "--no-verify")
+    assert first.returncode == 0, first.stderr
+    # the seed document -> 2026-01: the two v2 owner operations stay in the client (overlay 020)
+    seeded, seed_absorbed = _change_lines(first.stdout)
+    assert not any(line.startswith(("- `app_owners_v2.", "- `app_entitlement_owners_v2.")) for line in seeded)
+    assert any("`app_owners_v2.get_entitlement_owner`: removed (GET" in line for line in seed_absorbed)
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "vendor 2026-01")
+    assert generator(project, "release").returncode == 0
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "release 2026-01")
+
+    checked = generator(project, "vendor", "--check", new)
+    assert checked.returncode == 3, checked.stderr
+    diffed = generator(project, "diff", old, new, "--lock", "spec/names.lock.json", "--format", "json")
+    assert diffed.returncode == 0, diffed.stderr
+    vendored = generator(project, "vendor", new, "--no-verify")
+    assert vendored.returncode == 0, vendored.stderr
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "vendor 2026-02")
+    released = generator(project, "release", "--dry-run")
+    assert released.returncode == 0, released.stderr
+
+    reports = {name: _change_lines(done.stdout) for name, done in
+               (("vendor --check", checked), ("vendor", vendored), ("release", released))}  # fmt: skip
+    (lines, absorbed) = reports["vendor"]
+    for name, (other_lines, other_absorbed) in reports.items():
+        assert other_lines == lines and other_absorbed == absorbed, name
+    report = json.loads(diffed.stdout)
+    assert len(report["changes"]) == len(lines) - sum(1 for line in lines if " models added: " in line) + sum(
+        line.count("`, `") + 1 for line in lines if " models added: " in line
+    )
+    breaking = report["breaking"]
+    assert breaking == 11 and report["bump"] == "major"
+    assert "(changes: major)" in released.stdout and "### Breaking (11)" in released.stdout
+    assert not any("class renamed" in line for line in lines), lines  # the lock keeps Action
+    assert any("`Action`: class renamed to `PolicyAction`" in line for line in absorbed)
+    assert {c["kind"] for c in report["absorbed"]} >= {"model-renamed", "field-retyped"}
