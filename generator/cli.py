@@ -85,7 +85,16 @@ def _parser() -> argparse.ArgumentParser:
         "vendor", help="replace the vendored document, record where it came from, regenerate, print the diff"
     )
     vendor_cmd.add_argument(
-        "source", metavar="PATH_OR_URL", help="the new document (a file, or an https URL)"
+        "source",
+        metavar="PATH_OR_URL",
+        nargs="?",
+        help="the new document (a file, or an https URL); default: fetch again from where the "
+        "vendored document came from (spec/*.source.json)",
+    )
+    vendor_cmd.add_argument(
+        "--tenant",
+        metavar="NAME",
+        help="fetch the document your tenant serves: https://NAME.conductor.one/api/v1/openapi.yaml",
     )
     add_inputs(vendor_cmd)
     add_verify_options(vendor_cmd)
@@ -231,6 +240,12 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _vendor(args: argparse.Namespace) -> int:
     spec = args.spec or build_module.DEFAULT_SPEC
+    if args.tenant and args.source:
+        raise BuildError("give a document or --tenant, not both")
+    if args.tenant:
+        args.source = vendor.tenant_document_url(args.tenant)
+    elif not args.source:
+        args.source = vendor.recorded_source(spec)
     limits = {"max_bytes": args.max_bytes, "deadline": args.deadline}
     shown = redact_url(args.source)
     if args.check:

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,8 +33,45 @@ from .redact import redact_url, redact_urls_in
 SOURCE_RECORD_SUFFIX = ".source.json"
 
 
+TENANT_DOCUMENT_PATH = "/api/v1/openapi.yaml"  # where each tenant serves its API document
+_TENANT = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+
+
 def record_path(spec: Path) -> Path:
     return spec.with_name(spec.name.removesuffix(".yaml").removesuffix(".json") + SOURCE_RECORD_SUFFIX)
+
+
+def tenant_document_url(tenant: str) -> str:
+    """``acme`` (or ``acme.conductor.one``) -> ``https://acme.conductor.one/api/v1/openapi.yaml``:
+    the document a tenant serves, the one ConductorOne's own SDK pipelines read."""
+    name = tenant.strip().lower()
+    if _TENANT.fullmatch(name):
+        name = f"{name}.conductor.one"
+    elif not _HOST.fullmatch(name):
+        raise BuildError(f"--tenant {tenant!r}: not a tenant name (letters, digits, '-') or host name")
+    return f"https://{name}{TENANT_DOCUMENT_PATH}"
+
+
+def recorded_source(spec: Path) -> str:
+    """Where the vendored document came from (its record), to fetch it again."""
+    record = record_path(spec)
+    try:
+        source = json.loads(record.read_text(encoding="utf-8"))["source"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BuildError(
+            f"{record}: no recorded source to fetch again; say where: vendor URL_OR_PATH, or --tenant NAME"
+        ) from None
+    if not isinstance(source, str) or "***" in source:
+        raise BuildError(
+            f"{record}: the recorded source had credentials, which are never recorded; pass the URL again"
+        )
+    if "://" not in source and not Path(source).is_file():
+        raise BuildError(
+            f"{record}: the vendored document was not fetched from anywhere ({source[:60]}…): "
+            "vendor your tenant's document first, with --tenant NAME or its URL"
+        )
+    return source
 
 
 def check_download_url(url: str) -> None:

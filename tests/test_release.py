@@ -509,3 +509,20 @@ def test_vendor_check_diff_and_release_agree_on_the_clients_changes(
     assert not any("class renamed" in line for line in lines), lines  # the lock keeps Action
     assert any("`Action`: class renamed to `PolicyAction`" in line for line in absorbed)
     assert {c["kind"] for c in report["absorbed"]} >= {"model-renamed", "field-retyped"}
+
+
+def test_vendor_from_a_tenant_or_again_from_the_recorded_source(project: Path, document_server: str) -> None:
+    from generator.vendor import tenant_document_url
+
+    assert tenant_document_url("acme") == "https://acme.conductor.one/api/v1/openapi.yaml"
+    assert tenant_document_url("Acme.Conductor.One") == "https://acme.conductor.one/api/v1/openapi.yaml"
+    for bad in ("bad name", "acme/../x", "user@acme", "acme.conductor.one:443/x"):
+        done = generator(project, "vendor", "--tenant", bad, "--check")
+        assert done.returncode == 1 and "not a tenant name" in done.stderr, done.stderr
+    seed = generator(project, "vendor", "--check")  # the seed document came from no URL
+    assert seed.returncode == 1 and "vendor your tenant's document first" in seed.stderr
+    first = generator(project, "vendor", f"{document_server}/hop", "--no-verify")
+    assert first.returncode == 0, first.stderr
+    again = generator(project, "vendor", "--check")  # fetched again from the recorded source
+    assert again.returncode == 0 and "is the vendored document" in again.stderr, again.stderr
+    assert f"{document_server}/hop" in again.stderr
