@@ -144,6 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     publish_cmd.add_argument(
         "--dist-dir", type=Path, help="keep the built files here (default: a temporary directory)"
     )
+    publish_cmd.add_argument(
+        "--with-dependencies",
+        action="store_true",
+        help="also upload wheels of the runtime dependencies, at the versions requirements.lock pins, "
+        "for Python 3.10-3.13 on this platform (an index that serves only what you upload)",
+    )
     return parser
 
 
@@ -308,7 +314,7 @@ def _release(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     repo = publish.repository(args.repository_url, args.repository, args.config_file)
-    files = publish.publish(repo, dist_dir=args.dist_dir)
+    files = publish.publish(repo, dist_dir=args.dist_dir, with_dependencies=args.with_dependencies)
     print(f"published {', '.join(f.name for f in files)} to {repo.shown_url}")
     return 0
 

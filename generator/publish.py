@@ -18,6 +18,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 import httpx
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from . import build as build_module
@@ -36,6 +38,10 @@ from .release import ROOT, ReleaseRecord, read_version, sha256
 
 DIST_NAME = "conductorone-api-client"
 PACKAGES = ("conductorone_api", "conductorone")
+# The Pythons the package claims: --with-dependencies uploads wheels for each of them, at the
+# versions the runtime tests pin for it (scripts/test-runtimes installs the same file).
+RUNTIME_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+RUNTIME_PINS = ROOT / "tests" / "runtime-requirements.txt"
 
 
 @attrs.frozen
@@ -53,8 +59,11 @@ class Repository:
     @property
     def simple_url(self) -> str:
         """The PEP 503 page of the project, next to the upload URL (pypiserver, devpi, …)."""
+        return self.project_url(DIST_NAME)
+
+    def project_url(self, project: str) -> str:
         base = re.sub(r"/(legacy/?)?$", "", self.upload_url.rstrip("/"))
-        return f"{base}/simple/{canonicalize_name(DIST_NAME)}/"
+        return f"{base}/simple/{canonicalize_name(project)}/"
 
 
 def repository(url: str | None, name: str | None, config_file: Path | None) -> Repository:
@@ -142,29 +151,37 @@ def published_files(repo: Repository, version: str) -> list[str]:
     ``--disable-fallback``); following it would fail without internet access, and would
     report a same-named project someone registered there as "already on your index".
     """
-    auth = (repo.username, repo.password) if repo.username and repo.password else None
-    try:
-        response = httpx.get(repo.simple_url, auth=auth, timeout=30, follow_redirects=False)
-    except httpx.HTTPError as error:
-        raise BuildError(
-            f"{redact_url(repo.simple_url)}: the index did not answer ({type(error).__name__})"
-        ) from None
-    if response.status_code == 404 or response.is_redirect:
-        return []
-    if response.status_code != 200:
-        raise BuildError(
-            f"{redact_url(repo.simple_url)}: HTTP {response.status_code} while checking existing versions"
-        )
     stem = f"{DIST_NAME.replace('-', '_')}-{version}"
-    files = re.findall(r'href="[^"]*?/?([^/"#]+)(?:#[^"]*)?"', response.text)
+    files = index_files(repo, DIST_NAME)
     return sorted(f for f in files if f.replace("-", "_").startswith(stem.replace("-", "_")) and version in f)
 
 
+def index_files(repo: Repository, project: str) -> set[str]:
+    """The file names the index lists for ``project`` (its own answer only, see above)."""
+    url = repo.project_url(project)
+    auth = (repo.username, repo.password) if repo.username and repo.password else None
+    try:
+        response = httpx.get(url, auth=auth, timeout=30, follow_redirects=False)
+    except httpx.HTTPError as error:
+        raise BuildError(f"{redact_url(url)}: the index did not answer ({type(error).__name__})") from None
+    if response.status_code == 404 or response.is_redirect:
+        return set()
+    if response.status_code != 200:
+        raise BuildError(f"{redact_url(url)}: HTTP {response.status_code} while checking existing versions")
+    return set(re.findall(r'href="[^"]*?/?([^/"#]+)(?:#[^"]*)?"', response.text))
+
+
 def preflight(repo: Repository) -> str:
-    """Refuse, before building anything, to publish something other than the released tree.
+    """Refuse, before building anything, to publish something other than the released tree,
+    or without credentials, or to an index that does not answer.
 
     Returns the version to publish. Each refusal is one line saying what to run.
     """
+    if not (repo.username and repo.password):
+        raise BuildError(
+            f"no credentials for {repo.shown_url}: set TWINE_USERNAME and TWINE_PASSWORD, or username "
+            "and password in the .pypirc section (nothing was built)"
+        )
     status = subprocess.run(
         ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -197,7 +214,90 @@ def preflight(repo: Repository) -> str:
     return version
 
 
-def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
+def pins_for(python: str, pins: Path = RUNTIME_PINS) -> str:
+    """The pins that apply on ``python`` (their markers evaluated for it, not for the Python
+    running this: pip would evaluate them for itself)."""
+    lines = []
+    for line in pins.read_text(encoding="utf-8").splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text:
+            requirement = Requirement(text)
+            environment = {"python_version": python, "python_full_version": f"{python}.0"}
+            if requirement.marker is None or requirement.marker.evaluate(environment):
+                lines.append(f"{requirement.name}{requirement.specifier}")
+    return "\n".join(lines) + "\n"
+
+
+def find_python(version: str) -> str | None:
+    """An interpreter of ``version`` (``3.10``): pyenv's newest, else ``python3.10`` on PATH."""
+    pyenv = sorted(
+        Path.home().glob(f".pyenv/versions/{version}.*/bin/python3"),
+        key=lambda path: [int(part) for part in re.findall(r"\d+", path.parent.parent.name)],
+    )
+    return str(pyenv[-1]) if pyenv else shutil.which(f"python{version}")
+
+
+def dependency_wheels(wheel: Path, out: Path) -> list[Path]:
+    """Wheels of everything ``wheel`` needs at run time, at the versions the runtime tests pin
+    (tests/runtime-requirements.txt; a package it does not pin: the newest), for each Python
+    the package claims, on this platform: what an index serving nothing else needs for
+    ``pip install`` to work.
+
+    Each Python's own pip resolves them, so that dependencies' markers are evaluated for it
+    (``exceptiongroup`` only on 3.10). Without that interpreter, pip is told the version
+    (``--python-version``), and evaluates markers for the Python running this: a warning says so.
+    """
+    for python in RUNTIME_PYTHONS:
+        interpreter = find_python(python)
+        if interpreter is not None:
+            command = [interpreter, "-m", "pip", "download", "--constraint", str(RUNTIME_PINS)]
+        else:
+            print(
+                f"warning: no Python {python} here: its dependency wheels are chosen by tags only "
+                f"(dependencies that only {python} needs may be missing)",
+                file=sys.stderr,
+            )
+            constraints = out / f"pins-{python}.txt"
+            constraints.write_text(pins_for(python), encoding="utf-8")
+            command = [sys.executable, "-m", "pip", "download", "--python-version", python,
+                       "--constraint", str(constraints)]  # fmt: skip
+        done = subprocess.run(
+            [*command, "--quiet", "--disable-pip-version-check", "--only-binary=:all:", "--dest", str(out),
+             str(wheel)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            tail = redact_urls_in((done.stderr or done.stdout).strip()).splitlines()[-3:]
+            raise BuildError(
+                f"downloading the dependencies' wheels for Python {python} failed: " + " ".join(tail)
+            )
+    return sorted(p for p in out.glob("*.whl") if p.name != wheel.name)
+
+
+def _project(wheel: Path) -> str:
+    return wheel.name.split("-", 1)[0]  # a wheel's name starts with its (escaped) project name
+
+
+def _upload(repo: Repository, files: list[Path]) -> None:
+    uploaded = subprocess.run(
+        [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
+         *repo.twine_args, *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TWINE_USERNAME": repo.username or "", "TWINE_PASSWORD": repo.password or ""},
+    )  # fmt: skip
+    output = redact_urls_in(_redact(f"{uploaded.stdout}\n{uploaded.stderr}".strip(), repo.password))
+    if uploaded.returncode != 0:
+        reason = next((line for line in output.splitlines() if "ERROR" in line), output[-500:])
+        reason = " ".join(reason.replace("ERROR", "").split())
+        hint = " (check the credentials)" if re.search(r"\b(401|403)\b", reason) else ""
+        raise BuildError(f"upload to {repo.shown_url} failed: {reason}{hint}")
+
+
+def publish(repo: Repository, *, dist_dir: Path | None = None, with_dependencies: bool = False) -> list[Path]:
     version = preflight(repo)
     with tempfile.TemporaryDirectory() as scratch:
         out = dist_dir or Path(scratch)
@@ -220,20 +320,14 @@ def publish(repo: Repository, *, dist_dir: Path | None = None) -> list[Path]:
                 f"{DIST_NAME} {version} is already on {repo.shown_url} ({', '.join(existing)}): nothing uploaded; "
                 "release a new version first (python -m generator release)"
             )
-        uploaded = subprocess.run(
-            [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
-             *repo.twine_args, *map(str, files)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "TWINE_USERNAME": repo.username or "", "TWINE_PASSWORD": repo.password or ""}
-            if repo.username or repo.password
-            else None,
-        )  # fmt: skip
-        output = redact_urls_in(_redact(f"{uploaded.stdout}\n{uploaded.stderr}".strip(), repo.password))
-        if uploaded.returncode != 0:
-            reason = next((line for line in output.splitlines() if "ERROR" in line), output[-500:])
-            reason = " ".join(reason.replace("ERROR", "").split())
-            hint = " (check the credentials)" if re.search(r"\b(401|403)\b", reason) else ""
-            raise BuildError(f"upload to {repo.shown_url} failed: {reason}{hint}")
-        return files
+        with tempfile.TemporaryDirectory() as fetched:
+            dependencies = dependency_wheels(wheels[0], Path(fetched)) if with_dependencies else []
+            # first: a version of ours is never on the index without what it needs; files the
+            # index has already are left out (twine's --skip-existing works with PyPI only)
+            missing = [
+                wheel for wheel in dependencies if wheel.name not in index_files(repo, _project(wheel))
+            ]
+            if missing:
+                _upload(repo, missing)
+        _upload(repo, files)
+        return [*dependencies, *files]

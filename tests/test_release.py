@@ -26,7 +26,7 @@ from packaging.version import Version
 from generator.release import next_version
 
 from .conftest import ROOT
-from .loopback import server_process
+from .loopback import LoopbackServer, Reply, Seen, server_process
 
 COPY_IGNORE = shutil.ignore_patterns(
     ".git",
@@ -235,6 +235,90 @@ def test_publish_install_and_refusals(project: Path, package_index: str, tmp_pat
     imported = _run(tmp_path, python, "-c", script, env={**os.environ, "FRESH": str(venv)})
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split() == ["0.1.0", "AppOwnersV2Resource"]
+
+
+@pytest.fixture()
+def closed_index(tmp_path: Path) -> Iterator[str]:
+    """pypiserver serving only what is uploaded to it (no fallback to any other index)."""
+    from passlib.apache import HtpasswdFile
+
+    htpasswd = HtpasswdFile(str(tmp_path / "htpasswd"), new=True)
+    htpasswd.set_password(USER, PASSWORD)
+    htpasswd.save()
+    (tmp_path / "closed").mkdir()
+    with server_process(
+        lambda port: [
+            sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port),
+            "--passwords", str(tmp_path / "htpasswd"), "--authenticate", "update", "--server", "wsgiref",
+            "--disable-fallback", str(tmp_path / "closed"),
+        ],
+        "pypiserver",
+        timeout=60,
+    ) as url:  # fmt: skip
+        yield url
+
+
+def _isolated_pip_env() -> dict[str, str]:
+    """The environment with no pip configuration at all: the index given is the only one."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k == "PIP_CERT"}
+    return {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+@pytest.mark.slow
+def test_publish_with_dependencies_then_install_from_the_closed_index_alone(
+    project: Path, closed_index: str, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD}
+    done = _run(
+        project, sys.executable, "-m", "generator", "publish", "--repository-url", closed_index,
+        "--with-dependencies", env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    served = sorted(p.name for p in (tmp_path / "closed").iterdir())
+    assert {"conductorone_api_client-0.1.0-py3-none-any.whl", "conductorone_api_client-0.1.0.tar.gz"} <= set(
+        served
+    )
+    assert any(name.startswith("httpx-") for name in served) and any(
+        name.startswith("joserfc-") for name in served
+    )
+
+    venv = tmp_path / "consumer"
+    assert _run(tmp_path, sys.executable, "-m", "venv", venv).returncode == 0
+    python = venv / "bin" / "python"
+    installed = _run(
+        tmp_path, python, "-m", "pip", "install", "--index-url", f"{closed_index}/simple/", "conductorone-api-client",
+        env=_isolated_pip_env(),
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-2000:]
+    downloads = [line for line in installed.stdout.splitlines() if "Downloading " in line]
+    assert downloads and all(closed_index in line for line in downloads), downloads
+
+    def answer(seen: Seen) -> Reply:
+        return Reply(body={"appOwnerEntitlement": {"appId": "a1", "roleSlug": "owner"}})
+
+    with LoopbackServer(answer) as api:
+        script = (
+            "import conductorone, os\n"
+            "assert conductorone.__file__.startswith(os.environ['CONSUMER'])\n"
+            f"c1 = conductorone.ConductorOne(access_token='t', server_url={api.url!r})\n"
+            "owner = c1.app_owners_v2.get_entitlement_owner(app_id='a1', role_slug='owner',"
+            " app_entitlement_ref_app_id='a2', app_entitlement_ref_id='e1')\n"
+            "print(owner.app_owner_entitlement.app_id)\n"
+        )
+        called = _run(tmp_path, python, "-c", script, env={**_isolated_pip_env(), "CONSUMER": str(venv)})
+    assert called.returncode == 0, called.stderr
+    assert called.stdout.split() == ["a1"] and len(api.seen) == 1
+    print(f"publish --with-dependencies + install + call: {time.monotonic() - started:.1f} s")
+
+
+def test_publish_without_credentials_refuses_before_building(project: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWINE_")}
+    done = _run(
+        project, sys.executable, "-m", "generator", "publish", "--repository-url", "http://127.0.0.1:9/", env=env
+    )  # fmt: skip
+    assert done.returncode == 1 and "no credentials for http://127.0.0.1:9/" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
 # -- the loop's refusals and records (issue: the maintainer loop, hardened) ----------------------
