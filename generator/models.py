@@ -45,6 +45,7 @@ _DICT_PLACEHOLDER = re.compile(r"<dict:(\w+)>")
 _PLAIN = {StringProperty: ("str", "string"), UuidProperty: ("str", "string"), IntProperty: ("int", "integer"),
           FloatProperty: ("float", "number"), BooleanProperty: ("bool", "boolean"), AnyProperty: ("Any", "any"),
           NoneProperty: ("None", "null")}  # fmt: skip
+_CHECKED_JSON_TYPES = frozenset({"string", "integer", "number", "boolean"})
 
 
 @attrs.frozen
@@ -60,6 +61,9 @@ class TypeView:
     enums: frozenset[str]  # enum classes it refers to
     child_model: str | None = None  # the model of the field or of its items, for dict checks
     json_type: str = "any"  # the JSON type it is read from (for unions): object, array, string, ...
+    # what a user's value must be, checked where it is given (types.CHECKS: "string",
+    # "integer", "datetime", "array[string]", ...); None: not checked here (any, unions, enums)
+    check: str | None = None
 
 
 @attrs.frozen
@@ -88,6 +92,11 @@ class ModelView:
     uses_datetime: bool
 
     @property
+    def checked_fields(self) -> tuple[FieldView, ...]:
+        """Fields whose values are checked where a user gives them (see TypeView.check)."""
+        return tuple(f for f in self.fields if f.types.check)
+
+    @property
     def required_fields(self) -> tuple[FieldView, ...]:
         return tuple(f for f in self.fields if f.required)
 
@@ -105,23 +114,31 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
     """The types and conversions of ``prop`` (``where`` names it in errors)."""
     for kind, (name, json_type) in _PLAIN.items():
         if type(prop) is kind:
-            return TypeView(name, name, name, None, None, frozenset(), frozenset(), json_type=json_type)
+            check = json_type if json_type in _CHECKED_JSON_TYPES else None
+            return TypeView(
+                name, name, name, None, None, frozenset(), frozenset(), json_type=json_type, check=check
+            )
     if isinstance(prop, DateTimeProperty):
         return TypeView("datetime.datetime", "datetime.datetime", "datetime.datetime | str",
-                        "parse_datetime({})", None, frozenset(), frozenset(), json_type="string")  # fmt: skip
+                        "parse_datetime({})", None, frozenset(), frozenset(), json_type="string",
+                        check="datetime")  # fmt: skip
     if isinstance(prop, DateProperty):
         return TypeView("datetime.date", "datetime.date", "datetime.date | str", "parse_date({})", None,
-                        frozenset(), frozenset(), json_type="string")  # fmt: skip
+                        frozenset(), frozenset(), json_type="string", check="date")  # fmt: skip
     if isinstance(prop, EnumProperty):
+        # Type checkers see the enum or a Literal of its values, so a misspelt value or another
+        # enum's member is flagged in the editor; at run time to_enum also takes another enum's
+        # member with the same value and any value of the right type (a newer API may know it).
         cls = prop.class_info.name
         value = "int" if prop.value_type is int else "str"
-        return TypeView(cls, f"{cls} | {value}", f"{cls} | {value}", f"{cls}({{}})",
+        literal = f"{cls} | Literal[{', '.join(repr(v) for v in prop.values.values())}]"
+        return TypeView(cls, literal, literal, f"{cls}({{}})",
                         f'to_enum({cls}, {{}}, "{{field}}")', frozenset(), frozenset({cls}),
                         json_type="integer" if value == "int" else "string")  # fmt: skip
     if isinstance(prop, ModelProperty):
         cls = prop.class_info.name
         return TypeView(cls, cls, f"{cls} | <dict:{cls}>", f"{cls}.from_dict({{}})", None, frozenset({cls}),
-                        frozenset(), child_model=cls, json_type="object")  # fmt: skip
+                        frozenset(), child_model=cls, json_type="object", check="object")  # fmt: skip
     if isinstance(prop, ListProperty):
         inner = type_view(prop.inner_property, where, depth + 1)
         item = f"item{depth}_"
@@ -138,6 +155,7 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
         return TypeView(
             f"list[{inner.annotation}]", f"Sequence[{inner.input}]", f"Sequence[{inner.dict_value}]",
             read, convert, inner.models, inner.enums, child_model=inner.child_model, json_type="array",
+            check=f"array[{inner.check}]" if inner.check else "array",
         )  # fmt: skip
     if isinstance(prop, UnionProperty):
         members = [type_view(member, where, depth + 1) for member in prop.inner_properties]
@@ -193,7 +211,7 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
             functions.append(_function(reader, types.read))
         if types.convert:
             converter = f"_convert_{name}"
-            functions.append(_function(converter, types.convert.replace("{field}", name)))
+            functions.append(_function(converter, types.convert.replace("{field}", f"{cls}.{name}")))
         models |= types.models
         enums |= types.enums
         fields.append(

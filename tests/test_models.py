@@ -131,10 +131,10 @@ def test_enum_fields_take_members_of_any_enum_with_the_value_or_the_value(packag
         app.identity_matching = "A_VALUE_FROM_A_NEWER_API"  # kept, and sent as given
         assert app.to_dict() == {"identityMatching": "A_VALUE_FROM_A_NEWER_API"}
         message = raises(TypeError, lambda: App(identity_matching=3.5))
-        assert message.startswith("identity_matching: expected a AppIdentityMatching or its value")
+        assert message.startswith("App.identity_matching: expected a AppIdentityMatching or one of its values (str)")
         assert raises(TypeError, lambda: setattr(app, "identity_matching", object()))
         assert raises(TypeError, lambda: SearchUsersRequest(user_statuses="ENABLED")).startswith(
-            "user_statuses: expected a list"
+            "SearchUsersRequest.user_statuses: expected a list"
         )
         assert User.from_dict({"status": "SOMETHING_NEW"}).status.value == "SOMETHING_NEW"
         """,
@@ -176,4 +176,84 @@ def test_models_read_lazily_keep_unknown_fields_and_write_back_what_was_changed(
         assert raises(TypeError, lambda: App.from_dict(["not", "an", "object"])).startswith("App: expected a JSON object")
         """,
         PRELUDE,
+    )
+
+
+def test_values_of_the_wrong_kind_are_refused_where_given_and_nothing_is_sent(package: Path) -> None:
+    run_against(
+        package,
+        """
+        from conductorone_api.models import App, AppIdentityMatching, SearchAppsRequest, UserStatus
+        with client() as c1:
+            assert "path parameter id is required, not None" in raises(ValueError, lambda: c1.apps.get(id=None))
+            assert "id=''" in raises(ValueError, lambda: c1.apps.get(id=""))
+            assert "CreateAppRequest.display_name: expected a string, not 5" in raises(
+                TypeError, lambda: c1.apps.create(display_name=5))
+            assert "body.pageSize: expected an integer, not 'two'" in raises(
+                TypeError, lambda: c1.app_search.search(body={"pageSize": "two"}))
+            assert "body.appIds: expected a list of strings" in raises(
+                TypeError, lambda: c1.app_search.search(body={"appIds": ["a", 1]}))
+            assert "SearchAppsRequest.page_size: expected an integer, not True" in raises(
+                TypeError, lambda: c1.app_search.search(page_size=True))
+        assert SENT == []  # none of them reached the transport
+        assert "App.identity_matching: expected a AppIdentityMatching or one of its values (str), not 42" in raises(
+            TypeError, lambda: App(identity_matching=42))
+        app = App(display_name="Git")
+        assert "App.display_name: expected a string, not ['x']" in raises(TypeError, lambda: setattr(app, "display_name", ["x"]))
+        # forward compatible at run time: another enum's member with a value, or an unknown string
+        other = App(identity_matching=UserStatus.ENABLED)
+        assert other.identity_matching == "ENABLED" and other.to_dict() == {"identityMatching": "ENABLED"}
+        assert App(identity_matching="NEWER_VALUE").to_dict() == {"identityMatching": "NEWER_VALUE"}
+        assert App(identity_matching="APP_USER_IDENTITY_MATCHING_STRICT").identity_matching is (
+            AppIdentityMatching.APP_USER_IDENTITY_MATCHING_STRICT)
+        """,
+        PRELUDE,
+    )
+
+
+def test_timeouts_not_given_none_and_httpx_timeout(package: Path) -> None:
+    run_against(
+        package,
+        """
+        import httpx
+        from conductorone import ConductorOne, NOT_GIVEN
+        seen = []
+        def answer(request):
+            seen.append(request.extensions["timeout"])
+            return httpx.Response(200, json={})
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        c1 = ConductorOne(access_token="t", server_url="https://acme.conductor.one", http_client=http, timeout=7)
+        c1.apps.get(id="a")  # not given: the client's
+        c1.apps.get(id="a", timeout=None)  # no limit, for this call
+        c1.apps.get(id="a", timeout=httpx.Timeout(3, connect=1))
+        c1.apps.get(id="a", timeout=NOT_GIVEN)
+        c1.with_options(timeout=None).apps.get(id="a")
+        assert [t["read"] for t in seen] == [7, None, 3, 7, None] and seen[2]["connect"] == 1
+        assert ConductorOne(access_token="t", tenant="acme", http_client=httpx.Client(timeout=300)).timeout.read == 300
+        """,
+    )
+
+
+def test_runtime_objects_say_what_they_are(package: Path) -> None:
+    run_against(
+        package,
+        """
+        import httpx
+        from conductorone import ConductorOne
+        def answer(request):
+            token = request.url.params.get("page_token")
+            body = {"list": [{"id": "a"}], "nextPageToken": "" if token else "p2"}
+            return httpx.Response(200, json=body, headers={"X-Request-Id": "r-9"})
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        c1 = ConductorOne(access_token="secret-t", server_url="https://acme.conductor.one", http_client=http)
+        assert repr(c1) == "ConductorOne(server_url='https://acme.conductor.one', auth=BearerTokenAuth(access_token=<redacted>))"
+        assert repr(c1.apps).startswith("<AppsResource apps: ") and " operations>" in repr(c1.apps)
+        assert repr(c1.with_raw_response.apps).startswith("<AppsResourceWithRawResponse with_raw_response.apps: ")
+        pages = c1.apps.iter_list()
+        assert repr(pages) == "<SyncPages GET /api/v1/apps: 0 page(s) fetched>"
+        assert [app.id for app in pages] == ["a", "a"]
+        assert repr(pages) == "<SyncPages GET /api/v1/apps: 2 page(s) fetched>"
+        raw = c1.with_raw_response.apps.list(page_token="p2")
+        assert repr(raw) == "<APIResponse [200] GET /api/v1/apps request id r-9>", repr(raw)
+        """,
     )

@@ -348,3 +348,31 @@ def test_unions_read_each_member_and_objects_as_the_model_that_fits(tmp_path: Pa
         assert Holder.from_dict({"when": "2024-02-29"}).when == datetime.date(2024, 2, 29)
         """,
     )
+
+
+def test_a_model_extending_a_ref_has_both_fields_and_no_enum_member_is_lost(tmp_path: Path) -> None:
+    """``allOf: [$ref Owner]`` beside ``properties`` is a model with Owner's fields and its own,
+    all typed; enum names that collide once made identifiers are numbered (none is lost)."""
+    out = tmp_path / "gen"
+    report = build(DOCUMENTS / "extended.yaml", out, "--no-overlays", "--verify", "thorough")
+    assert report["verification_failures"] == 0 and report["schemas_failed"] == 0
+    run_against(
+        out,
+        """
+        import datetime
+        from conductorone_api.models import Color, Level, OwnerSince
+        owner = OwnerSince.from_dict(
+            {"id": "o1", "email": "a@b", "since": "2024-05-06T07:08:09Z", "rank": 3, "color": "x", "level": 2}
+        )
+        assert (owner.id, owner.email, owner.rank) == ("o1", "a@b", 3)
+        assert owner.since == datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.timezone.utc)
+        assert owner.additional_properties == {}  # every key is a typed field
+        assert owner.color is Color.A_B and owner.level is Level.LOW_LEVEL_2
+        assert [m.value for m in Color] == ["x", "y", "z"] and [m.name for m in Color] == ["A_B", "A_B_2", "A_B_3"]
+        assert [m.value for m in Level] == [1, 2]
+        assert OwnerSince.from_dict({"color": "y"}).color is Color.A_B_2
+        assert OwnerSince.from_dict({"color": "z"}).color is Color.A_B_3
+        made = OwnerSince(since=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc), id="o2", color="z")
+        assert made.to_dict() == {"since": "2024-01-01T00:00:00Z", "id": "o2", "color": "z"}
+        """,
+    )

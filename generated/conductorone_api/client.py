@@ -14,6 +14,25 @@ import httpx
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an option left out, so the client's setting applies
+    (``timeout=None`` means no limit, so None cannot say "not given")."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"  # one instance, also across pickling
+
+
+NOT_GIVEN = NotGiven()
 ItemT_co = TypeVar("ItemT_co", covariant=True)
 PageT_co = TypeVar("PageT_co", covariant=True)
 
@@ -43,8 +62,8 @@ class SyncTransport(Protocol):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -62,8 +81,8 @@ class SyncTransport(Protocol):
         items: str,
         next_cursor: str,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -99,8 +118,8 @@ class SyncRawTransport(Protocol):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -116,8 +135,8 @@ class AsyncRawTransport(Protocol):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -131,8 +150,8 @@ class AsyncTransport(Protocol):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -148,8 +167,8 @@ class AsyncTransport(Protocol):
         items: str,
         next_cursor: str,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: float | None,
+        max_retries: int | NotGiven,
+        timeout: float | httpx.Timeout | None | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,

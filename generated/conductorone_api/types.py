@@ -60,9 +60,54 @@ def to_enum(cls: type[E], value: Any, field: str) -> E | None:
     if value is None or isinstance(value, cls):
         return value
     raw = value.value if isinstance(value, enum.Enum) else value
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise TypeError(f"{field}: expected a {cls.__name__} or its value, not {value!r}")
+    kind = str if issubclass(cls, str) else int
+    if isinstance(raw, bool) or not isinstance(raw, kind):
+        raise TypeError(f"{field}: expected a {cls.__name__} or one of its values ({kind.__name__}), not {value!r}")
     return cls(raw)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# What a user's value for a field may be, by the field's check (models.TypeView.check): its
+# JSON type, or for timestamps and dates also the Python value. Cheap isinstance checks; a
+# response is never checked (parsing stays lenient).
+CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_int,
+    "number": lambda value: _is_int(value) or isinstance(value, float),
+    "boolean": lambda value: isinstance(value, bool),
+    "datetime": lambda value: isinstance(value, (str, datetime.datetime)),
+    "date": lambda value: isinstance(value, (str, datetime.date)),
+    "object": lambda value: isinstance(value, (Model, Mapping)),
+    "array": lambda value: isinstance(value, (list, tuple)),
+}
+_DESCRIBED = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a bool",
+              "datetime": "a datetime or an RFC 3339 string", "date": "a date or an ISO date string",
+              "object": "a model or a dict", "array": "a list"}  # fmt: skip
+_PLURAL = {"string": "strings", "integer": "integers", "number": "numbers", "boolean": "bools",
+           "datetime": "datetimes or RFC 3339 strings", "date": "dates or ISO date strings",
+           "object": "models or dicts", "array": "lists"}  # fmt: skip
+
+
+def _describe(check: str) -> str:
+    """``array[integer]`` -> ``a list of integers``."""
+    if check.startswith("array["):
+        return f"a list of {_PLURAL[check[6:-1].split('[')[0]]}"
+    return _DESCRIBED[check]
+
+
+def _fits(check: str, value: Any) -> bool:
+    """Whether ``value`` may be given for a field checked as ``check`` (``array[integer]``: a
+    list of integers; None items are allowed, they are dropped)."""
+    if check.startswith("array["):
+        if not isinstance(value, (list, tuple)):
+            return False
+        inner = check[6:-1]
+        items: Sequence[Any] = cast("Sequence[Any]", value)
+        return all(item is None or _fits(inner, item) for item in items)
+    return CHECKS[check](value)
 
 
 def to_list(value: Any, field: str) -> list[Any] | None:
@@ -165,6 +210,7 @@ class Model:
     _KEYS: ClassVar[frozenset[str]] = frozenset()
     _REQUIRED: ClassVar[tuple[str, ...]] = ()
     _KEEPS_EXTRA: ClassVar[bool] = True
+    _CHECKS: ClassVar[dict[str, str]] = {}  # JSON key -> what a user's value must be (CHECKS)
     _json: Mapping[str, Any]
     _values: dict[str, Any]
     _extra: dict[str, Any] | None
@@ -285,6 +331,10 @@ class Model:
         for key in cls._REQUIRED:
             if data.get(key) is None:
                 raise ValueError(f"{where}: {cls.__name__} requires {key!r}")
+        for key, check in cls._CHECKS.items():
+            given: Any = data.get(key)
+            if given is not None and not _fits(check, given):
+                raise TypeError(f"{where}.{key}: expected {_describe(check)}, not {_short(given)}")
         for key, child in cls._children().items():
             value: Any = data.get(key)
             if isinstance(value, Mapping):
@@ -294,6 +344,24 @@ class Model:
                 for index, item in enumerate(items):
                     if isinstance(item, Mapping):
                         child.check_dict(cast("Mapping[str, Any]", item), f"{where}.{key}[{index}]")
+
+    def _check_values(self) -> None:
+        """Refuse (TypeError naming the field) a value given to ``__init__`` of a JSON type its
+        field cannot have, before anything is sent: ``App(display_name=5)``."""
+        values = self._values
+        for key, check in self._CHECKS.items():
+            value = values[key]
+            if value is not None and not _fits(check, value):
+                raise self._wrong_type(key, check, value)
+
+    def _checked(self, key: str, value: Any) -> Any:
+        if value is not None and not _fits(self._CHECKS[key], value):
+            raise self._wrong_type(key, self._CHECKS[key], value)
+        return value
+
+    def _wrong_type(self, key: str, check: str, value: Any) -> TypeError:
+        name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
+        return TypeError(f"{type(self).__name__}.{name}: expected {_describe(check)}, not {_short(value)}")
 
     @classmethod
     def _children(cls) -> dict[str, type[Model]]:
@@ -386,6 +454,10 @@ def path_segment(value: Any, name: str) -> str:
     normalisation (httpx's, a proxy's, the server's) would remove or merge the segment, so
     ``DELETE /apps/{app_id}/grants/{grant_id}`` with ``grant_id=".."`` would delete the app.
     """
+    if value is None:
+        raise ValueError(f"path parameter {name} is required, not None")
+    if isinstance(value, (bool, bytes, Model, Mapping, list, tuple)):
+        raise TypeError(f"path parameter {name}: expected a string, not {_short(value)}")
     text = str(jsonable(value))
     if text in ("", ".", ".."):
         raise ValueError(f"path parameter {name}={text!r} would not stay one path segment")

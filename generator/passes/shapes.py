@@ -15,6 +15,8 @@ construct                              result
 one member (siblings such as           merged in, the schema's own annotations
 ``description``, ``readOnly``,         (description, readOnly, format, ...) win; a ``$ref``
 ``format``, ``nullable``)              member becomes ``$ref`` with those siblings
+one-member ``allOf`` of a ``$ref``     a model with the referenced fields and its own:
+beside ``properties``/``required``     ``allOf: [$ref, {properties, required}]``, all typed
 one-member ``anyOf``/``oneOf`` beside  an ``allOf`` (that is what it means)
 structural keywords
 ``{}``, ``true``, no ``type`` and      any JSON value (``Any``), also as map values and
@@ -33,7 +35,8 @@ property schema ``false``              the property is removed (it can never be 
 ``null`` in an ``enum``                removed (null means absent)
 enum values whose member names         members named by ``x-enum-varnames``: the first keeps
 collide (``asc``/``ASC``, ``a b``/     its name, the next get ``_2``, ``_3`` (openapi-python-
-``a-b``)                               client would fail, or silently drop one)
+``a-b``), also ``x-enum-varnames``     client would fail, or silently drop one)
+that collide once made identifiers
 an enum value with a control           the enum is dropped (plain ``str``): the generator
 character (newline, tab, ...)          cannot write such a value exactly
 property name with a control           build error
@@ -184,7 +187,13 @@ def _fold_single_member(schema: dict[str, Any], pointer: Pointer) -> bool:
             if key != "allOf":  # one alternative beside own keywords: both apply
                 schema["allOf"] = schema.pop(key)
                 return True
-            return False
+            # the referenced model and own fields (properties, required): a second member
+            # with them, so the model has both (openapi-python-client ignores them beside allOf)
+            own = {k: schema.pop(k) for k in sorted(siblings - ANNOTATIONS)}
+            if "properties" in own or "required" in own:
+                own.setdefault("type", "object")
+            schema["allOf"] = [member, own]
+            return True
         del schema[key]
         _merge(schema, member, (*pointer, key, 0))
         return True
@@ -261,7 +270,14 @@ def _enum_and_const(schema: dict[str, Any]) -> None:
         return
     schema["enum"] = values
     schema.setdefault("type", inferred)
-    if inferred == "string" and "x-enum-varnames" not in schema:
+    given = schema.get("x-enum-varnames")
+    if isinstance(given, list) and len(given) == len(values) and all(isinstance(n, str) for n in given):
+        # openapi-python-client names the members snake_case(name).upper() and keeps the last
+        # of two that become one name ("a b" and "a-b"): number them instead, none is lost
+        sanitised = [oapc_snake_case(name).upper() for name in given]
+        if len(set(sanitised)) != len(sanitised):
+            schema["x-enum-varnames"] = _numbered(sanitised)
+    elif inferred == "string":
         names = _member_names(values)
         if names is not None:
             schema["x-enum-varnames"] = names
@@ -284,6 +300,11 @@ def _member_names(values: list[Any]) -> list[str] | None:
     ]
     if len(set(default)) == len(default):
         return None
+    return _numbered(default)
+
+
+def _numbered(default: list[str]) -> list[str]:
+    """``default`` with each repeated name numbered: the first keeps it, the next get _2, _3."""
     names: list[str] = []
     for name in default:
         unique, number = name, 2

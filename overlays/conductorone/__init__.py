@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from conductorone_api.client import NOT_GIVEN, NotGiven
+
     from ._auth import BearerTokenAuth, ClientCredentialsAuth, TokenExchangeAuth
     from ._client import AsyncConductorOne, ConductorOne
     from ._exceptions import (
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        ClientClosedError,
         ConductorOneError,
         ConflictError,
         CredentialsError,
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
         PaginationError,
         PermissionDeniedError,
         RateLimitError,
+        ResponseTooLargeError,
+        TokenUnavailableError,
         UnprocessableEntityError,
     )
 
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(("BearerTokenAuth", "ClientCredentialsAuth", "TokenExchangeAuth"), "._auth"),
     **dict.fromkeys(("AsyncConductorOne", "ConductorOne"), "._client"),
+    **dict.fromkeys(("NOT_GIVEN", "NotGiven"), "._base_client"),
     **dict.fromkeys(
         (
             "APIConnectionError",
@@ -51,6 +57,7 @@ _LAZY = {
             "APITimeoutError",
             "AuthenticationError",
             "BadRequestError",
+            "ClientClosedError",
             "ConductorOneError",
             "ConflictError",
             "CredentialsError",
@@ -59,6 +66,8 @@ _LAZY = {
             "PaginationError",
             "PermissionDeniedError",
             "RateLimitError",
+            "ResponseTooLargeError",
+            "TokenUnavailableError",
             "UnprocessableEntityError",
         ),
         "._exceptions",
@@ -80,6 +89,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -89,6 +99,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BearerTokenAuth",
+    "ClientClosedError",
     "ClientCredentialsAuth",
     "ConductorOne",
     "ConductorOneError",
@@ -96,10 +107,13 @@ __all__ = [
     "CredentialsError",
     "InternalServerError",
     "NotFoundError",
+    "NotGiven",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "TokenExchangeAuth",
+    "TokenUnavailableError",
     "UnprocessableEntityError",
     "__version__",
 ]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
+from conductorone_api.client import NOT_GIVEN, NotGiven
 
 from ._exceptions import (
     APIConnectionError,
@@ -205,26 +206,14 @@ def _log_exchange(request: httpx.Request, response: httpx.Response, started: flo
     )
 
 
-class _NotGiven:
-    """The type of NOT_GIVEN: an argument left out (where None means something)."""
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NOT_GIVEN = _NotGiven()
-NotGiven = _NotGiven
 Timeout = float | httpx.Timeout | None  # seconds for each phase, httpx's own Timeout, or no limit
 _Client = TypeVar("_Client", bound="BaseClient")
 
 
 def _client_timeout(
-    timeout: Timeout | _NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
 ) -> Timeout:
-    if not isinstance(timeout, _NotGiven):
+    if not isinstance(timeout, NotGiven):
         return timeout
     # Not given: the user's own httpx client's timeout if there is one, else ours.
     return http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
@@ -308,7 +297,7 @@ class BaseClient:
         return prepared
 
     def _build(
-        self, http: httpx.Client | httpx.AsyncClient, options: dict[str, Any], timeout: Timeout | None
+        self, http: httpx.Client | httpx.AsyncClient, options: dict[str, Any], timeout: Timeout | NotGiven
     ) -> httpx.Request:
         if self._closed or http.is_closed:
             raise ClientClosedError(
@@ -324,8 +313,8 @@ class BaseClient:
     def with_options(
         self: _Client,
         *,
-        max_retries: int | None = None,
-        timeout: Timeout | _NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
     ) -> _Client:
@@ -335,9 +324,9 @@ class BaseClient:
         Closing the original closes the connections the copies use.
         """
         changes: dict[str, Any] = {}
-        if max_retries is not None:
+        if not isinstance(max_retries, NotGiven):
             changes["max_retries"] = check_retries(max_retries)
-        if not isinstance(timeout, _NotGiven):
+        if not isinstance(timeout, NotGiven):
             changes["timeout"] = timeout
         if default_headers:
             changes["default_headers"] = {**self.default_headers, **default_headers}
@@ -379,11 +368,15 @@ class BaseClient:
     def __reduce__(self) -> Any:  # pickling would write the credentials out; refuse instead
         raise TypeError(f"{type(self).__name__} cannot be pickled: it holds credentials")
 
-    def _retries(self, max_retries: int | None) -> int:
-        return self.max_retries if max_retries is None else check_retries(max_retries)
+    def _retries(self, max_retries: int | NotGiven | None) -> int:
+        # None: the client's, as before NOT_GIVEN existed (it has no other meaning here)
+        if max_retries is None or isinstance(max_retries, NotGiven):
+            return self.max_retries
+        return check_retries(max_retries)
 
-    def _timeout(self, timeout: Timeout | None) -> Timeout:
-        return self.timeout if timeout is None else timeout
+    def _timeout(self, timeout: Timeout | NotGiven) -> Timeout:
+        """A call's timeout: not given, the client's; ``None``, no limit."""
+        return self.timeout if isinstance(timeout, NotGiven) else timeout
 
     @staticmethod
     def _retry_or_raise(
@@ -429,7 +422,7 @@ class SyncAPIClient(BaseClient):
         http_client: httpx.Client | None,
         *,
         max_retries: int,
-        timeout: Timeout | _NotGiven,
+        timeout: Timeout | NotGiven,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -467,8 +460,8 @@ class SyncAPIClient(BaseClient):
         self,
         options: dict[str, Any],
         idempotent: bool,
-        max_retries: int | None,
-        timeout: Timeout | None,
+        max_retries: int | NotGiven,
+        timeout: Timeout | NotGiven,
         extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
     ) -> httpx.Response:
         """The 2xx response to ``options``, after the retries it takes; or the error it is."""
@@ -505,8 +498,8 @@ class SyncAPIClient(BaseClient):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -520,8 +513,8 @@ class SyncAPIClient(BaseClient):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -540,8 +533,8 @@ class SyncAPIClient(BaseClient):
         items: str,
         next_cursor: str,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -571,7 +564,7 @@ class AsyncAPIClient(BaseClient):
         http_client: httpx.AsyncClient | None,
         *,
         max_retries: int,
-        timeout: Timeout | _NotGiven,
+        timeout: Timeout | NotGiven,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
@@ -603,8 +596,8 @@ class AsyncAPIClient(BaseClient):
         self,
         options: dict[str, Any],
         idempotent: bool,
-        max_retries: int | None,
-        timeout: Timeout | None,
+        max_retries: int | NotGiven,
+        timeout: Timeout | NotGiven,
         extras: tuple[Mapping[str, str] | None, Mapping[str, Any] | None, Mapping[str, Any] | None],
     ) -> httpx.Response:
         """The 2xx response to ``options``, after the retries it takes; or the error it is."""
@@ -639,8 +632,8 @@ class AsyncAPIClient(BaseClient):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -654,8 +647,8 @@ class AsyncAPIClient(BaseClient):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -674,8 +667,8 @@ class AsyncAPIClient(BaseClient):
         items: str,
         next_cursor: str,
         idempotent: bool,
-        max_retries: int | None = None,
-        timeout: Timeout | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 import httpx
 from conductorone_api.api import AsyncRawResources, AsyncResources, RawResources, Resources
+from conductorone_api.client import NOT_GIVEN, NotGiven
 
-from ._base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, AsyncAPIClient, NotGiven, SyncAPIClient, Timeout
+from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient, Timeout
 from ._response import DEFAULT_MAX_RESPONSE_BYTES, APIResponse
 from ._settings import resolve
 
@@ -166,8 +167,8 @@ class _RawResponses(RawResources):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: Timeout | None,
+        max_retries: int | NotGiven,
+        timeout: Timeout | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,
@@ -196,8 +197,8 @@ class _AsyncRawResponses(AsyncRawResources):
         parse: Callable[[Any], T],
         *,
         idempotent: bool,
-        max_retries: int | None,
-        timeout: Timeout | None,
+        max_retries: int | NotGiven,
+        timeout: Timeout | NotGiven,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         extra_body: Mapping[str, Any] | None,

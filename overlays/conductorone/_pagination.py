@@ -60,27 +60,38 @@ class _Walk:
         return following
 
 
+def _pages_repr(pages: SyncPages[Any, Any] | AsyncPages[Any, Any]) -> str:
+    options = pages._options
+    fetched = pages._pages_fetched
+    return f"<{type(pages).__name__} {options.get('method', '?')} {options.get('url', '?')}: {fetched} page(s) fetched>"
+
+
 class SyncPages(Generic[ItemT, PageT]):
     """Every item of every page (iterate), or the pages themselves (``pages()``)."""
 
-    __slots__ = ("_cursor", "_fetch", "_items", "_options")
+    __slots__ = ("_cursor", "_fetch", "_items", "_options", "_pages_fetched")
 
     def __init__(
         self, options: dict[str, Any], cursor: Cursor, fetch: Callable[[dict[str, Any]], Any]
     ) -> None:
         self._options, self._cursor, self._fetch = options, cursor, fetch
         self._items: Iterator[ItemT] | None = None
+        self._pages_fetched = 0
 
     def pages(self) -> Iterator[PageT]:
         walk = _Walk(self._options, self._cursor)
         options: dict[str, Any] | None = self._options
         while options is not None:
             page = self._fetch(options)
+            self._pages_fetched += 1
             yield page
             options = walk.next_options(page)
 
     def __iter__(self) -> SyncPages[ItemT, PageT]:
         return self
+
+    def __repr__(self) -> str:
+        return _pages_repr(self)
 
     def __next__(self) -> ItemT:
         if self._items is None:
@@ -96,24 +107,29 @@ class SyncPages(Generic[ItemT, PageT]):
 class AsyncPages(Generic[ItemT, PageT]):
     """Every item of every page (``async for``), or the pages themselves (``pages()``)."""
 
-    __slots__ = ("_cursor", "_fetch", "_items", "_options")
+    __slots__ = ("_cursor", "_fetch", "_items", "_options", "_pages_fetched")
 
     def __init__(
         self, options: dict[str, Any], cursor: Cursor, fetch: Callable[[dict[str, Any]], Awaitable[Any]]
     ) -> None:
         self._options, self._cursor, self._fetch = options, cursor, fetch
         self._items: AsyncIterator[ItemT] | None = None
+        self._pages_fetched = 0
 
     async def pages(self) -> AsyncIterator[PageT]:
         walk = _Walk(self._options, self._cursor)
         options: dict[str, Any] | None = self._options
         while options is not None:
             page = await self._fetch(options)
+            self._pages_fetched += 1
             yield page
             options = walk.next_options(page)
 
     def __aiter__(self) -> AsyncPages[ItemT, PageT]:
         return self
+
+    def __repr__(self) -> str:
+        return _pages_repr(self)
 
     async def __anext__(self) -> ItemT:
         if self._items is None:

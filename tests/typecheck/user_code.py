@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import reveal_type
 
+import httpx
 from conductorone import ConductorOne
 from conductorone_api.models import (
     App,
@@ -19,6 +20,7 @@ from conductorone_api.models import (
     SearchAppsRequestDict,
     SearchUsersRequest,
     SearchUsersRequestDict,
+    SearchUsersRequestUserStatusesItem,
     User,
     UserStatus,
 )
@@ -49,7 +51,10 @@ def dict_bodies(c1: ConductorOne) -> None:
     c1.app_search.search(body={"query": "git", "page_size": 2})  # error: body
     wrong: SearchAppsRequestDict = {"query": "git", "page_size": 2}  # error: page_size
     c1.app_search.search(body=wrong)
-    request: SearchUsersRequestDict = {"query": "ada", "userStatuses": ["ENABLED", UserStatus.ENABLED]}
+    request: SearchUsersRequestDict = {
+        "query": "ada",
+        "userStatuses": ["ENABLED", SearchUsersRequestUserStatusesItem.DISABLED],
+    }
     c1.user_search.search(body=request)
     c1.user_search.search(body=SearchUsersRequest(query="ada"))
 
@@ -64,16 +69,29 @@ def required_body_fields(c1: ConductorOne) -> None:
 
 
 def enums(c1: ConductorOne) -> App:
-    """Enum fields take their own members, another enum's member with the same value, or a string."""
-    SearchUsersRequest(user_statuses=[UserStatus.ENABLED])  # UserStatus is not the field's own enum
+    """Enum fields take their own members or one of their values (a Literal): a misspelt value
+    or another enum's member is flagged (at run time both are accepted, forward compatible)."""
+    SearchUsersRequest(user_statuses=[SearchUsersRequestUserStatusesItem.ENABLED])
     SearchUsersRequest(user_statuses=["ENABLED"])
-    c1.user_search.search(user_statuses=[UserStatus.DISABLED], page_size=10)
+    c1.user_search.search(user_statuses=["DISABLED"], page_size=10)
+    c1.user_search.search(user_statuses=["DISABLD"])  # error: DISABLD
+    SearchUsersRequest(user_statuses=[UserStatus.ENABLED])  # error: UserStatus
     app = App(display_name="Git", identity_matching="APP_USER_IDENTITY_MATCHING_STRICT")
     reveal_type(app.identity_matching)  # reveal: AppIdentityMatching | None
     app.identity_matching = AppIdentityMatching.APP_USER_IDENTITY_MATCHING_DISPLAY_NAME
     app.identity_matching = "APP_USER_IDENTITY_MATCHING_STRICT"  # the setter takes the value too
+    App(identity_matching="APP_USER_IDENTITY_MATCHING_STRICTT")  # error: identity_matching
+    App(identity_matching=UserStatus.ENABLED)  # error: identity_matching
     App(identity_matching=3)  # error: identity_matching
     return app
+
+
+def call_options(c1: ConductorOne) -> None:
+    """timeout takes seconds, an httpx.Timeout, or None (no limit); max_retries an int."""
+    c1.apps.get(id="2x", timeout=httpx.Timeout(3))
+    c1.apps.get(id="2x", timeout=None, max_retries=0)
+    c1.with_options(timeout=httpx.Timeout(10, connect=2), max_retries=4).apps.get(id="2x")
+    c1.apps.get(id="2x", timeout="3")  # error: timeout
 
 
 def optional_fields_take_none() -> User:

@@ -32,6 +32,13 @@ class AccountProvision(Model):
         "schema_id": "schemaId",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "config": "object",
+        "connectorId": "string",
+        "doNotSave": "object",
+        "saveToVault": "object",
+        "schemaId": "string",
+    }
 
     def __init__(
         self,
@@ -51,6 +58,7 @@ class AccountProvision(Model):
             "saveToVault": save_to_vault,
             "schemaId": schema_id,
         }
+        self._check_values()
 
     @property
     def config(self) -> AccountProvisionConfig | None:
@@ -60,7 +68,7 @@ class AccountProvision(Model):
 
     @config.setter
     def config(self, value: AccountProvisionConfig | None) -> None:
-        self._values["config"] = value
+        self._values["config"] = self._checked("config", value)
 
     @property
     def connector_id(self) -> str | None:
@@ -70,7 +78,7 @@ class AccountProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = value
+        self._values["connectorId"] = self._checked("connectorId", value)
 
     @property
     def do_not_save(self) -> AccountProvisionDoNotSave | None:
@@ -80,7 +88,7 @@ class AccountProvision(Model):
 
     @do_not_save.setter
     def do_not_save(self, value: AccountProvisionDoNotSave | None) -> None:
-        self._values["doNotSave"] = value
+        self._values["doNotSave"] = self._checked("doNotSave", value)
 
     @property
     def save_to_vault(self) -> SaveToVault | None:
@@ -90,7 +98,7 @@ class AccountProvision(Model):
 
     @save_to_vault.setter
     def save_to_vault(self, value: SaveToVault | None) -> None:
-        self._values["saveToVault"] = value
+        self._values["saveToVault"] = self._checked("saveToVault", value)
 
     @property
     def schema_id(self) -> str | None:
@@ -100,7 +108,7 @@ class AccountProvision(Model):
 
     @schema_id.setter
     def schema_id(self, value: str | None) -> None:
-        self._values["schemaId"] = value
+        self._values["schemaId"] = self._checked("schemaId", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

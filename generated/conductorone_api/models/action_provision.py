@@ -19,6 +19,12 @@ class ActionProvision(Model):
         "display_name": "displayName",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "actionName": "string",
+        "appId": "string",
+        "connectorId": "string",
+        "displayName": "string",
+    }
 
     def __init__(
         self,
@@ -36,6 +42,7 @@ class ActionProvision(Model):
             "connectorId": connector_id,
             "displayName": display_name,
         }
+        self._check_values()
 
     @property
     def action_name(self) -> str | None:
@@ -45,7 +52,7 @@ class ActionProvision(Model):
 
     @action_name.setter
     def action_name(self, value: str | None) -> None:
-        self._values["actionName"] = value
+        self._values["actionName"] = self._checked("actionName", value)
 
     @property
     def app_id(self) -> str | None:
@@ -55,7 +62,7 @@ class ActionProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def connector_id(self) -> str | None:
@@ -65,7 +72,7 @@ class ActionProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = value
+        self._values["connectorId"] = self._checked("connectorId", value)
 
     @property
     def display_name(self) -> str | None:
@@ -75,7 +82,7 @@ class ActionProvision(Model):
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:
-        self._values["displayName"] = value
+        self._values["displayName"] = self._checked("displayName", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from ..types import Model, parse_datetime, to_enum, to_list
 from .app_entitlement_purpose import AppEntitlementPurpose
@@ -20,7 +20,7 @@ def _read_compliance_framework_value_ids(value: Any) -> Any:
 
 
 def _convert_compliance_framework_value_ids(value: Any) -> Any:
-    return to_list(value, "compliance_framework_value_ids")
+    return to_list(value, "AppEntitlement.compliance_framework_value_ids")
 
 
 def _read_created_at(value: Any) -> Any:
@@ -48,7 +48,7 @@ def _read_purpose(value: Any) -> Any:
 
 
 def _convert_purpose(value: Any) -> Any:
-    return to_enum(AppEntitlementPurpose, value, "purpose")
+    return to_enum(AppEntitlementPurpose, value, "AppEntitlement.purpose")
 
 
 def _read_source_connector_ids(value: Any) -> Any:
@@ -101,6 +101,41 @@ class AppEntitlement(Model):
         "user_edited_mask": "userEditedMask",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "alias": "string",
+        "annotations": "object",
+        "appId": "string",
+        "appResourceId": "string",
+        "appResourceTypeId": "string",
+        "certifyPolicyId": "string",
+        "complianceFrameworkValueIds": "array[string]",
+        "createdAt": "datetime",
+        "defaultValuesApplied": "boolean",
+        "deletedAt": "datetime",
+        "deprovisionerPolicy": "object",
+        "description": "string",
+        "displayName": "string",
+        "durationGrant": "string",
+        "durationUnset": "object",
+        "emergencyGrantEnabled": "boolean",
+        "emergencyGrantPolicyId": "string",
+        "grantCount": "string",
+        "grantPolicyId": "string",
+        "id": "string",
+        "isAutomationEnabled": "boolean",
+        "isManuallyManaged": "boolean",
+        "matchBatonId": "string",
+        "overrideAccessRequestsDefaults": "boolean",
+        "provisionerPolicy": "object",
+        "requestSchemaId": "string",
+        "revokePolicyId": "string",
+        "riskLevelValueId": "string",
+        "slug": "string",
+        "sourceConnectorIds": "object",
+        "systemBuiltin": "boolean",
+        "updatedAt": "datetime",
+        "userEditedMask": "string",
+    }
 
     def __init__(
         self,
@@ -130,7 +165,14 @@ class AppEntitlement(Model):
         match_baton_id: str | None = None,
         override_access_requests_defaults: bool | None = None,
         provisioner_policy: ProvisionPolicy | None = None,
-        purpose: AppEntitlementPurpose | str | None = None,
+        purpose: AppEntitlementPurpose
+        | Literal[
+            "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
+        ]
+        | None = None,
         request_schema_id: str | None = None,
         revoke_policy_id: str | None = None,
         risk_level_value_id: str | None = None,
@@ -178,6 +220,7 @@ class AppEntitlement(Model):
             "updatedAt": updated_at,
             "userEditedMask": user_edited_mask,
         }
+        self._check_values()
 
     @property
     def alias(self) -> str | None:
@@ -187,7 +230,7 @@ class AppEntitlement(Model):
 
     @alias.setter
     def alias(self, value: str | None) -> None:
-        self._values["alias"] = value
+        self._values["alias"] = self._checked("alias", value)
 
     @property
     def annotations(self) -> AppEntitlementAnnotations | None:
@@ -197,7 +240,7 @@ class AppEntitlement(Model):
 
     @annotations.setter
     def annotations(self, value: AppEntitlementAnnotations | None) -> None:
-        self._values["annotations"] = value
+        self._values["annotations"] = self._checked("annotations", value)
 
     @property
     def app_id(self) -> str | None:
@@ -207,7 +250,7 @@ class AppEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def app_resource_id(self) -> str | None:
@@ -217,7 +260,7 @@ class AppEntitlement(Model):
 
     @app_resource_id.setter
     def app_resource_id(self, value: str | None) -> None:
-        self._values["appResourceId"] = value
+        self._values["appResourceId"] = self._checked("appResourceId", value)
 
     @property
     def app_resource_type_id(self) -> str | None:
@@ -227,7 +270,7 @@ class AppEntitlement(Model):
 
     @app_resource_type_id.setter
     def app_resource_type_id(self, value: str | None) -> None:
-        self._values["appResourceTypeId"] = value
+        self._values["appResourceTypeId"] = self._checked("appResourceTypeId", value)
 
     @property
     def certify_policy_id(self) -> str | None:
@@ -237,7 +280,7 @@ class AppEntitlement(Model):
 
     @certify_policy_id.setter
     def certify_policy_id(self, value: str | None) -> None:
-        self._values["certifyPolicyId"] = value
+        self._values["certifyPolicyId"] = self._checked("certifyPolicyId", value)
 
     @property
     def compliance_framework_value_ids(self) -> list[str] | None:
@@ -251,7 +294,9 @@ class AppEntitlement(Model):
 
     @compliance_framework_value_ids.setter
     def compliance_framework_value_ids(self, value: Sequence[str] | None) -> None:
-        self._values["complianceFrameworkValueIds"] = _convert_compliance_framework_value_ids(value)
+        self._values["complianceFrameworkValueIds"] = self._checked(
+            "complianceFrameworkValueIds", _convert_compliance_framework_value_ids(value)
+        )
 
     @property
     def created_at(self) -> datetime.datetime | None:
@@ -261,7 +306,7 @@ class AppEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = value
+        self._values["createdAt"] = self._checked("createdAt", value)
 
     @property
     def default_values_applied(self) -> bool | None:
@@ -275,7 +320,7 @@ class AppEntitlement(Model):
 
     @default_values_applied.setter
     def default_values_applied(self, value: bool | None) -> None:
-        self._values["defaultValuesApplied"] = value
+        self._values["defaultValuesApplied"] = self._checked("defaultValuesApplied", value)
 
     @property
     def deleted_at(self) -> datetime.datetime | None:
@@ -285,7 +330,7 @@ class AppEntitlement(Model):
 
     @deleted_at.setter
     def deleted_at(self, value: datetime.datetime | None) -> None:
-        self._values["deletedAt"] = value
+        self._values["deletedAt"] = self._checked("deletedAt", value)
 
     @property
     def deprovisioner_policy(self) -> ProvisionPolicy | None:
@@ -299,7 +344,7 @@ class AppEntitlement(Model):
 
     @deprovisioner_policy.setter
     def deprovisioner_policy(self, value: ProvisionPolicy | None) -> None:
-        self._values["deprovisionerPolicy"] = value
+        self._values["deprovisionerPolicy"] = self._checked("deprovisionerPolicy", value)
 
     @property
     def description(self) -> str | None:
@@ -309,7 +354,7 @@ class AppEntitlement(Model):
 
     @description.setter
     def description(self, value: str | None) -> None:
-        self._values["description"] = value
+        self._values["description"] = self._checked("description", value)
 
     @property
     def display_name(self) -> str | None:
@@ -319,7 +364,7 @@ class AppEntitlement(Model):
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:
-        self._values["displayName"] = value
+        self._values["displayName"] = self._checked("displayName", value)
 
     @property
     def duration_grant(self) -> str | None:
@@ -329,7 +374,7 @@ class AppEntitlement(Model):
 
     @duration_grant.setter
     def duration_grant(self, value: str | None) -> None:
-        self._values["durationGrant"] = value
+        self._values["durationGrant"] = self._checked("durationGrant", value)
 
     @property
     def duration_unset(self) -> AppEntitlementDurationUnset | None:
@@ -341,7 +386,7 @@ class AppEntitlement(Model):
 
     @duration_unset.setter
     def duration_unset(self, value: AppEntitlementDurationUnset | None) -> None:
-        self._values["durationUnset"] = value
+        self._values["durationUnset"] = self._checked("durationUnset", value)
 
     @property
     def emergency_grant_enabled(self) -> bool | None:
@@ -355,7 +400,7 @@ class AppEntitlement(Model):
 
     @emergency_grant_enabled.setter
     def emergency_grant_enabled(self, value: bool | None) -> None:
-        self._values["emergencyGrantEnabled"] = value
+        self._values["emergencyGrantEnabled"] = self._checked("emergencyGrantEnabled", value)
 
     @property
     def emergency_grant_policy_id(self) -> str | None:
@@ -369,7 +414,7 @@ class AppEntitlement(Model):
 
     @emergency_grant_policy_id.setter
     def emergency_grant_policy_id(self, value: str | None) -> None:
-        self._values["emergencyGrantPolicyId"] = value
+        self._values["emergencyGrantPolicyId"] = self._checked("emergencyGrantPolicyId", value)
 
     @property
     def grant_count(self) -> str | None:
@@ -379,7 +424,7 @@ class AppEntitlement(Model):
 
     @grant_count.setter
     def grant_count(self, value: str | None) -> None:
-        self._values["grantCount"] = value
+        self._values["grantCount"] = self._checked("grantCount", value)
 
     @property
     def grant_policy_id(self) -> str | None:
@@ -389,7 +434,7 @@ class AppEntitlement(Model):
 
     @grant_policy_id.setter
     def grant_policy_id(self, value: str | None) -> None:
-        self._values["grantPolicyId"] = value
+        self._values["grantPolicyId"] = self._checked("grantPolicyId", value)
 
     @property
     def id(self) -> str | None:
@@ -399,7 +444,7 @@ class AppEntitlement(Model):
 
     @id.setter
     def id(self, value: str | None) -> None:
-        self._values["id"] = value
+        self._values["id"] = self._checked("id", value)
 
     @property
     def is_automation_enabled(self) -> bool | None:
@@ -411,7 +456,7 @@ class AppEntitlement(Model):
 
     @is_automation_enabled.setter
     def is_automation_enabled(self, value: bool | None) -> None:
-        self._values["isAutomationEnabled"] = value
+        self._values["isAutomationEnabled"] = self._checked("isAutomationEnabled", value)
 
     @property
     def is_manually_managed(self) -> bool | None:
@@ -421,7 +466,7 @@ class AppEntitlement(Model):
 
     @is_manually_managed.setter
     def is_manually_managed(self, value: bool | None) -> None:
-        self._values["isManuallyManaged"] = value
+        self._values["isManuallyManaged"] = self._checked("isManuallyManaged", value)
 
     @property
     def match_baton_id(self) -> str | None:
@@ -431,7 +476,7 @@ class AppEntitlement(Model):
 
     @match_baton_id.setter
     def match_baton_id(self, value: str | None) -> None:
-        self._values["matchBatonId"] = value
+        self._values["matchBatonId"] = self._checked("matchBatonId", value)
 
     @property
     def override_access_requests_defaults(self) -> bool | None:
@@ -445,7 +490,7 @@ class AppEntitlement(Model):
 
     @override_access_requests_defaults.setter
     def override_access_requests_defaults(self, value: bool | None) -> None:
-        self._values["overrideAccessRequestsDefaults"] = value
+        self._values["overrideAccessRequestsDefaults"] = self._checked("overrideAccessRequestsDefaults", value)
 
     @property
     def provisioner_policy(self) -> ProvisionPolicy | None:
@@ -459,7 +504,7 @@ class AppEntitlement(Model):
 
     @provisioner_policy.setter
     def provisioner_policy(self, value: ProvisionPolicy | None) -> None:
-        self._values["provisionerPolicy"] = value
+        self._values["provisionerPolicy"] = self._checked("provisionerPolicy", value)
 
     @property
     def purpose(self) -> AppEntitlementPurpose | None:
@@ -468,7 +513,17 @@ class AppEntitlement(Model):
         return values["purpose"] if "purpose" in values else self._read("purpose", _read_purpose)
 
     @purpose.setter
-    def purpose(self, value: AppEntitlementPurpose | str | None) -> None:
+    def purpose(
+        self,
+        value: AppEntitlementPurpose
+        | Literal[
+            "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
+            "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
+        ]
+        | None,
+    ) -> None:
         self._values["purpose"] = _convert_purpose(value)
 
     @property
@@ -479,7 +534,7 @@ class AppEntitlement(Model):
 
     @request_schema_id.setter
     def request_schema_id(self, value: str | None) -> None:
-        self._values["requestSchemaId"] = value
+        self._values["requestSchemaId"] = self._checked("requestSchemaId", value)
 
     @property
     def revoke_policy_id(self) -> str | None:
@@ -489,7 +544,7 @@ class AppEntitlement(Model):
 
     @revoke_policy_id.setter
     def revoke_policy_id(self, value: str | None) -> None:
-        self._values["revokePolicyId"] = value
+        self._values["revokePolicyId"] = self._checked("revokePolicyId", value)
 
     @property
     def risk_level_value_id(self) -> str | None:
@@ -499,7 +554,7 @@ class AppEntitlement(Model):
 
     @risk_level_value_id.setter
     def risk_level_value_id(self, value: str | None) -> None:
-        self._values["riskLevelValueId"] = value
+        self._values["riskLevelValueId"] = self._checked("riskLevelValueId", value)
 
     @property
     def slug(self) -> str | None:
@@ -509,7 +564,7 @@ class AppEntitlement(Model):
 
     @slug.setter
     def slug(self, value: str | None) -> None:
-        self._values["slug"] = value
+        self._values["slug"] = self._checked("slug", value)
 
     @property
     def source_connector_ids(self) -> AppEntitlementSourceConnectorIds | None:
@@ -523,7 +578,7 @@ class AppEntitlement(Model):
 
     @source_connector_ids.setter
     def source_connector_ids(self, value: AppEntitlementSourceConnectorIds | None) -> None:
-        self._values["sourceConnectorIds"] = value
+        self._values["sourceConnectorIds"] = self._checked("sourceConnectorIds", value)
 
     @property
     def system_builtin(self) -> bool | None:
@@ -533,7 +588,7 @@ class AppEntitlement(Model):
 
     @system_builtin.setter
     def system_builtin(self, value: bool | None) -> None:
-        self._values["systemBuiltin"] = value
+        self._values["systemBuiltin"] = self._checked("systemBuiltin", value)
 
     @property
     def updated_at(self) -> datetime.datetime | None:
@@ -543,7 +598,7 @@ class AppEntitlement(Model):
 
     @updated_at.setter
     def updated_at(self, value: datetime.datetime | None) -> None:
-        self._values["updatedAt"] = value
+        self._values["updatedAt"] = self._checked("updatedAt", value)
 
     @property
     def user_edited_mask(self) -> str | None:
@@ -553,7 +608,7 @@ class AppEntitlement(Model):
 
     @user_edited_mask.setter
     def user_edited_mask(self, value: str | None) -> None:
-        self._values["userEditedMask"] = value
+        self._values["userEditedMask"] = self._checked("userEditedMask", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -611,7 +666,7 @@ AppEntitlementDict = TypedDict(
         "matchBatonId": "str",
         "overrideAccessRequestsDefaults": "bool",
         "provisionerPolicy": "ProvisionPolicy | ProvisionPolicyDict",
-        "purpose": "AppEntitlementPurpose | str",
+        "purpose": "AppEntitlementPurpose | Literal[\u0027APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED\u0027, \u0027APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT\u0027, \u0027APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION\u0027, \u0027APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP\u0027]",
         "requestSchemaId": "str",
         "revokePolicyId": "str",
         "riskLevelValueId": "str",

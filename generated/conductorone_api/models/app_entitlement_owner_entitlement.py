@@ -29,6 +29,13 @@ class AppEntitlementOwnerEntitlement(Model):
         "role_slug": "roleSlug",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appEntitlement": "object",
+        "appId": "string",
+        "createdAt": "datetime",
+        "entitlementId": "string",
+        "roleSlug": "string",
+    }
 
     def __init__(
         self,
@@ -48,6 +55,7 @@ class AppEntitlementOwnerEntitlement(Model):
             "entitlementId": entitlement_id,
             "roleSlug": role_slug,
         }
+        self._check_values()
 
     @property
     def app_entitlement(self) -> AppEntitlement | None:
@@ -62,7 +70,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
-        self._values["appEntitlement"] = value
+        self._values["appEntitlement"] = self._checked("appEntitlement", value)
 
     @property
     def app_id(self) -> str | None:
@@ -72,7 +80,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def created_at(self) -> datetime.datetime | None:
@@ -82,7 +90,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = value
+        self._values["createdAt"] = self._checked("createdAt", value)
 
     @property
     def entitlement_id(self) -> str | None:
@@ -92,7 +100,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
-        self._values["entitlementId"] = value
+        self._values["entitlementId"] = self._checked("entitlementId", value)
 
     @property
     def role_slug(self) -> str | None:
@@ -102,7 +110,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:
-        self._values["roleSlug"] = value
+        self._values["roleSlug"] = self._checked("roleSlug", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -17,6 +17,10 @@ class AppEntitlementRef(Model):
         "id": "id",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appId": "string",
+        "id": "string",
+    }
 
     def __init__(
         self,
@@ -30,6 +34,7 @@ class AppEntitlementRef(Model):
             "appId": app_id,
             "id": id,
         }
+        self._check_values()
 
     @property
     def app_id(self) -> str | None:
@@ -39,7 +44,7 @@ class AppEntitlementRef(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def id(self) -> str | None:
@@ -49,7 +54,7 @@ class AppEntitlementRef(Model):
 
     @id.setter
     def id(self, value: str | None) -> None:
-        self._values["id"] = value
+        self._values["id"] = self._checked("id", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

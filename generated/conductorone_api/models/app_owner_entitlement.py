@@ -28,6 +28,12 @@ class AppOwnerEntitlement(Model):
         "role_slug": "roleSlug",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appEntitlement": "object",
+        "appId": "string",
+        "createdAt": "datetime",
+        "roleSlug": "string",
+    }
 
     def __init__(
         self,
@@ -45,6 +51,7 @@ class AppOwnerEntitlement(Model):
             "createdAt": created_at,
             "roleSlug": role_slug,
         }
+        self._check_values()
 
     @property
     def app_entitlement(self) -> AppEntitlement | None:
@@ -59,7 +66,7 @@ class AppOwnerEntitlement(Model):
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
-        self._values["appEntitlement"] = value
+        self._values["appEntitlement"] = self._checked("appEntitlement", value)
 
     @property
     def app_id(self) -> str | None:
@@ -69,7 +76,7 @@ class AppOwnerEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def created_at(self) -> datetime.datetime | None:
@@ -79,7 +86,7 @@ class AppOwnerEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = value
+        self._values["createdAt"] = self._checked("createdAt", value)
 
     @property
     def role_slug(self) -> str | None:
@@ -89,7 +96,7 @@ class AppOwnerEntitlement(Model):
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:
-        self._values["roleSlug"] = value
+        self._values["roleSlug"] = self._checked("roleSlug", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ def _read_fallback_user_ids(value: Any) -> Any:
 
 
 def _convert_fallback_user_ids(value: Any) -> Any:
-    return to_list(value, "fallback_user_ids")
+    return to_list(value, "AppOwnerProvisioner.fallback_user_ids")
 
 
 class AppOwnerProvisioner(Model):
@@ -26,6 +26,10 @@ class AppOwnerProvisioner(Model):
         "fallback_user_ids": "fallbackUserIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "allowReassignment": "boolean",
+        "fallbackUserIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -39,6 +43,7 @@ class AppOwnerProvisioner(Model):
             "allowReassignment": allow_reassignment,
             "fallbackUserIds": _convert_fallback_user_ids(fallback_user_ids),
         }
+        self._check_values()
 
     @property
     def allow_reassignment(self) -> bool | None:
@@ -48,7 +53,7 @@ class AppOwnerProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = value
+        self._values["allowReassignment"] = self._checked("allowReassignment", value)
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -62,7 +67,7 @@ class AppOwnerProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = _convert_fallback_user_ids(value)
+        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -30,6 +30,11 @@ class ConnectorProvision(Model):
         "delete_account": "deleteAccount",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "account": "object",
+        "defaultBehavior": "object",
+        "deleteAccount": "object",
+    }
 
     def __init__(
         self,
@@ -45,6 +50,7 @@ class ConnectorProvision(Model):
             "defaultBehavior": default_behavior,
             "deleteAccount": delete_account,
         }
+        self._check_values()
 
     @property
     def account(self) -> AccountProvision | None:
@@ -54,7 +60,7 @@ class ConnectorProvision(Model):
 
     @account.setter
     def account(self, value: AccountProvision | None) -> None:
-        self._values["account"] = value
+        self._values["account"] = self._checked("account", value)
 
     @property
     def default_behavior(self) -> DefaultBehavior | None:
@@ -68,7 +74,7 @@ class ConnectorProvision(Model):
 
     @default_behavior.setter
     def default_behavior(self, value: DefaultBehavior | None) -> None:
-        self._values["defaultBehavior"] = value
+        self._values["defaultBehavior"] = self._checked("defaultBehavior", value)
 
     @property
     def delete_account(self) -> DeleteAccount | None:
@@ -80,7 +86,7 @@ class ConnectorProvision(Model):
 
     @delete_account.setter
     def delete_account(self, value: DeleteAccount | None) -> None:
-        self._values["deleteAccount"] = value
+        self._values["deleteAccount"] = self._checked("deleteAccount", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -21,6 +21,9 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
         "app_entitlement_ref": "appEntitlementRef",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appEntitlementRef": "object",
+    }
 
     def __init__(
         self,
@@ -32,6 +35,7 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
         self._values = {
             "appEntitlementRef": app_entitlement_ref,
         }
+        self._check_values()
 
     @property
     def app_entitlement_ref(self) -> AppEntitlementRef | None:
@@ -45,7 +49,7 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
 
     @app_entitlement_ref.setter
     def app_entitlement_ref(self, value: AppEntitlementRef | None) -> None:
-        self._values["appEntitlementRef"] = value
+        self._values["appEntitlementRef"] = self._checked("appEntitlementRef", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -21,6 +21,9 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
         "app_entitlement_owner_entitlement": "appEntitlementOwnerEntitlement",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appEntitlementOwnerEntitlement": "object",
+    }
 
     def __init__(
         self,
@@ -32,6 +35,7 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
         self._values = {
             "appEntitlementOwnerEntitlement": app_entitlement_owner_entitlement,
         }
+        self._check_values()
 
     @property
     def app_entitlement_owner_entitlement(self) -> AppEntitlementOwnerEntitlement | None:
@@ -45,7 +49,7 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
 
     @app_entitlement_owner_entitlement.setter
     def app_entitlement_owner_entitlement(self, value: AppEntitlementOwnerEntitlement | None) -> None:
-        self._values["appEntitlementOwnerEntitlement"] = value
+        self._values["appEntitlementOwnerEntitlement"] = self._checked("appEntitlementOwnerEntitlement", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -16,6 +16,9 @@ class DefaultBehavior(Model):
         "connector_id": "connectorId",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "connectorId": "string",
+    }
 
     def __init__(
         self,
@@ -27,6 +30,7 @@ class DefaultBehavior(Model):
         self._values = {
             "connectorId": connector_id,
         }
+        self._check_values()
 
     @property
     def connector_id(self) -> str | None:
@@ -36,7 +40,7 @@ class DefaultBehavior(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = value
+        self._values["connectorId"] = self._checked("connectorId", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

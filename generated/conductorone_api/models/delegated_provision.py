@@ -18,6 +18,11 @@ class DelegatedProvision(Model):
         "implicit": "implicit",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appId": "string",
+        "entitlementId": "string",
+        "implicit": "boolean",
+    }
 
     def __init__(
         self,
@@ -33,6 +38,7 @@ class DelegatedProvision(Model):
             "entitlementId": entitlement_id,
             "implicit": implicit,
         }
+        self._check_values()
 
     @property
     def app_id(self) -> str | None:
@@ -42,7 +48,7 @@ class DelegatedProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def entitlement_id(self) -> str | None:
@@ -52,7 +58,7 @@ class DelegatedProvision(Model):
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
-        self._values["entitlementId"] = value
+        self._values["entitlementId"] = self._checked("entitlementId", value)
 
     @property
     def implicit(self) -> bool | None:
@@ -62,7 +68,7 @@ class DelegatedProvision(Model):
 
     @implicit.setter
     def implicit(self, value: bool | None) -> None:
-        self._values["implicit"] = value
+        self._values["implicit"] = self._checked("implicit", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ def _read_expressions(value: Any) -> Any:
 
 
 def _convert_expressions(value: Any) -> Any:
-    return to_list(value, "expressions")
+    return to_list(value, "ExpressionProvisioner.expressions")
 
 
 def _read_fallback_user_ids(value: Any) -> Any:
@@ -22,7 +22,7 @@ def _read_fallback_user_ids(value: Any) -> Any:
 
 
 def _convert_fallback_user_ids(value: Any) -> Any:
-    return to_list(value, "fallback_user_ids")
+    return to_list(value, "ExpressionProvisioner.fallback_user_ids")
 
 
 class ExpressionProvisioner(Model):
@@ -35,6 +35,11 @@ class ExpressionProvisioner(Model):
         "fallback_user_ids": "fallbackUserIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "allowReassignment": "boolean",
+        "expressions": "array[string]",
+        "fallbackUserIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -50,6 +55,7 @@ class ExpressionProvisioner(Model):
             "expressions": _convert_expressions(expressions),
             "fallbackUserIds": _convert_fallback_user_ids(fallback_user_ids),
         }
+        self._check_values()
 
     @property
     def allow_reassignment(self) -> bool | None:
@@ -59,7 +65,7 @@ class ExpressionProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = value
+        self._values["allowReassignment"] = self._checked("allowReassignment", value)
 
     @property
     def expressions(self) -> list[str] | None:
@@ -69,7 +75,7 @@ class ExpressionProvisioner(Model):
 
     @expressions.setter
     def expressions(self, value: Sequence[str] | None) -> None:
-        self._values["expressions"] = _convert_expressions(value)
+        self._values["expressions"] = self._checked("expressions", _convert_expressions(value))
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -83,7 +89,7 @@ class ExpressionProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = _convert_fallback_user_ids(value)
+        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

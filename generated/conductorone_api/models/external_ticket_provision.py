@@ -19,6 +19,12 @@ class ExternalTicketProvision(Model):
         "instructions": "instructions",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appId": "string",
+        "connectorId": "string",
+        "externalTicketProvisionerConfigId": "string",
+        "instructions": "string",
+    }
 
     def __init__(
         self,
@@ -36,6 +42,7 @@ class ExternalTicketProvision(Model):
             "externalTicketProvisionerConfigId": external_ticket_provisioner_config_id,
             "instructions": instructions,
         }
+        self._check_values()
 
     @property
     def app_id(self) -> str | None:
@@ -45,7 +52,7 @@ class ExternalTicketProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def connector_id(self) -> str | None:
@@ -55,7 +62,7 @@ class ExternalTicketProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = value
+        self._values["connectorId"] = self._checked("connectorId", value)
 
     @property
     def external_ticket_provisioner_config_id(self) -> str | None:
@@ -69,7 +76,7 @@ class ExternalTicketProvision(Model):
 
     @external_ticket_provisioner_config_id.setter
     def external_ticket_provisioner_config_id(self, value: str | None) -> None:
-        self._values["externalTicketProvisionerConfigId"] = value
+        self._values["externalTicketProvisionerConfigId"] = self._checked("externalTicketProvisionerConfigId", value)
 
     @property
     def instructions(self) -> str | None:
@@ -79,7 +86,7 @@ class ExternalTicketProvision(Model):
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:
-        self._values["instructions"] = value
+        self._values["instructions"] = self._checked("instructions", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

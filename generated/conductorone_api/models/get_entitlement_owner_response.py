@@ -20,6 +20,9 @@ class GetEntitlementOwnerResponse(Model):
         "app_owner_entitlement": "appOwnerEntitlement",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appOwnerEntitlement": "object",
+    }
 
     def __init__(
         self,
@@ -31,6 +34,7 @@ class GetEntitlementOwnerResponse(Model):
         self._values = {
             "appOwnerEntitlement": app_owner_entitlement,
         }
+        self._check_values()
 
     @property
     def app_owner_entitlement(self) -> AppOwnerEntitlement | None:
@@ -44,7 +48,7 @@ class GetEntitlementOwnerResponse(Model):
 
     @app_owner_entitlement.setter
     def app_owner_entitlement(self, value: AppOwnerEntitlement | None) -> None:
-        self._values["appOwnerEntitlement"] = value
+        self._values["appOwnerEntitlement"] = self._checked("appOwnerEntitlement", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

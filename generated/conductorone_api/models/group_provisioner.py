@@ -14,7 +14,7 @@ def _read_fallback_user_ids(value: Any) -> Any:
 
 
 def _convert_fallback_user_ids(value: Any) -> Any:
-    return to_list(value, "fallback_user_ids")
+    return to_list(value, "GroupProvisioner.fallback_user_ids")
 
 
 class GroupProvisioner(Model):
@@ -28,6 +28,12 @@ class GroupProvisioner(Model):
         "fallback_user_ids": "fallbackUserIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "allowReassignment": "boolean",
+        "appGroupId": "string",
+        "appId": "string",
+        "fallbackUserIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -45,6 +51,7 @@ class GroupProvisioner(Model):
             "appId": app_id,
             "fallbackUserIds": _convert_fallback_user_ids(fallback_user_ids),
         }
+        self._check_values()
 
     @property
     def allow_reassignment(self) -> bool | None:
@@ -54,7 +61,7 @@ class GroupProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = value
+        self._values["allowReassignment"] = self._checked("allowReassignment", value)
 
     @property
     def app_group_id(self) -> str | None:
@@ -64,7 +71,7 @@ class GroupProvisioner(Model):
 
     @app_group_id.setter
     def app_group_id(self, value: str | None) -> None:
-        self._values["appGroupId"] = value
+        self._values["appGroupId"] = self._checked("appGroupId", value)
 
     @property
     def app_id(self) -> str | None:
@@ -74,7 +81,7 @@ class GroupProvisioner(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = value
+        self._values["appId"] = self._checked("appId", value)
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -88,7 +95,7 @@ class GroupProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = _convert_fallback_user_ids(value)
+        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def _read_user_ids(value: Any) -> Any:
 
 
 def _convert_user_ids(value: Any) -> Any:
-    return to_list(value, "user_ids")
+    return to_list(value, "ManualProvision.user_ids")
 
 
 class ManualProvision(Model):
@@ -31,6 +31,11 @@ class ManualProvision(Model):
         "user_ids": "userIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "assignee": "object",
+        "instructions": "string",
+        "userIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -46,6 +51,7 @@ class ManualProvision(Model):
             "instructions": instructions,
             "userIds": _convert_user_ids(user_ids),
         }
+        self._check_values()
 
     @property
     def assignee(self) -> ProvisionerAssignment | None:
@@ -55,7 +61,7 @@ class ManualProvision(Model):
 
     @assignee.setter
     def assignee(self, value: ProvisionerAssignment | None) -> None:
-        self._values["assignee"] = value
+        self._values["assignee"] = self._checked("assignee", value)
 
     @property
     def instructions(self) -> str | None:
@@ -65,7 +71,7 @@ class ManualProvision(Model):
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:
-        self._values["instructions"] = value
+        self._values["instructions"] = self._checked("instructions", value)
 
     @property
     def user_ids(self) -> list[str] | None:
@@ -75,7 +81,7 @@ class ManualProvision(Model):
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["userIds"] = _convert_user_ids(value)
+        self._values["userIds"] = self._checked("userIds", _convert_user_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ def _read_provision_steps(value: Any) -> Any:
 
 
 def _convert_provision_steps(value: Any) -> Any:
-    return to_list(value, "provision_steps")
+    return to_list(value, "MultiStep.provision_steps")
 
 
 class MultiStep(Model):
@@ -25,6 +25,9 @@ class MultiStep(Model):
         "provision_steps": "provisionSteps",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "provisionSteps": "array[object]",
+    }
 
     def __init__(
         self,
@@ -36,6 +39,7 @@ class MultiStep(Model):
         self._values = {
             "provisionSteps": _convert_provision_steps(provision_steps),
         }
+        self._check_values()
 
     @property
     def provision_steps(self) -> list[ProvisionPolicy] | None:
@@ -49,7 +53,7 @@ class MultiStep(Model):
 
     @provision_steps.setter
     def provision_steps(self, value: Sequence[ProvisionPolicy] | None) -> None:
-        self._values["provisionSteps"] = _convert_provision_steps(value)
+        self._values["provisionSteps"] = self._checked("provisionSteps", _convert_provision_steps(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

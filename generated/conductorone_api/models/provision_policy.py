@@ -55,6 +55,16 @@ class ProvisionPolicy(Model):
         "webhook": "webhook",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "action": "object",
+        "connector": "object",
+        "delegated": "object",
+        "externalTicket": "object",
+        "manual": "object",
+        "multiStep": "object",
+        "unconfigured": "object",
+        "webhook": "object",
+    }
 
     def __init__(
         self,
@@ -80,6 +90,7 @@ class ProvisionPolicy(Model):
             "unconfigured": unconfigured,
             "webhook": webhook,
         }
+        self._check_values()
 
     @property
     def action(self) -> ActionProvision | None:
@@ -89,7 +100,7 @@ class ProvisionPolicy(Model):
 
     @action.setter
     def action(self, value: ActionProvision | None) -> None:
-        self._values["action"] = value
+        self._values["action"] = self._checked("action", value)
 
     @property
     def connector(self) -> ConnectorProvision | None:
@@ -99,7 +110,7 @@ class ProvisionPolicy(Model):
 
     @connector.setter
     def connector(self, value: ConnectorProvision | None) -> None:
-        self._values["connector"] = value
+        self._values["connector"] = self._checked("connector", value)
 
     @property
     def delegated(self) -> DelegatedProvision | None:
@@ -109,7 +120,7 @@ class ProvisionPolicy(Model):
 
     @delegated.setter
     def delegated(self, value: DelegatedProvision | None) -> None:
-        self._values["delegated"] = value
+        self._values["delegated"] = self._checked("delegated", value)
 
     @property
     def external_ticket(self) -> ExternalTicketProvision | None:
@@ -123,7 +134,7 @@ class ProvisionPolicy(Model):
 
     @external_ticket.setter
     def external_ticket(self, value: ExternalTicketProvision | None) -> None:
-        self._values["externalTicket"] = value
+        self._values["externalTicket"] = self._checked("externalTicket", value)
 
     @property
     def manual(self) -> ManualProvision | None:
@@ -133,7 +144,7 @@ class ProvisionPolicy(Model):
 
     @manual.setter
     def manual(self, value: ManualProvision | None) -> None:
-        self._values["manual"] = value
+        self._values["manual"] = self._checked("manual", value)
 
     @property
     def multi_step(self) -> MultiStep | None:
@@ -143,7 +154,7 @@ class ProvisionPolicy(Model):
 
     @multi_step.setter
     def multi_step(self, value: MultiStep | None) -> None:
-        self._values["multiStep"] = value
+        self._values["multiStep"] = self._checked("multiStep", value)
 
     @property
     def unconfigured(self) -> ProvisionPolicyUnconfigured | None:
@@ -153,7 +164,7 @@ class ProvisionPolicy(Model):
 
     @unconfigured.setter
     def unconfigured(self, value: ProvisionPolicyUnconfigured | None) -> None:
-        self._values["unconfigured"] = value
+        self._values["unconfigured"] = self._checked("unconfigured", value)
 
     @property
     def webhook(self) -> WebhookProvision | None:
@@ -163,7 +174,7 @@ class ProvisionPolicy(Model):
 
     @webhook.setter
     def webhook(self, value: WebhookProvision | None) -> None:
-        self._values["webhook"] = value
+        self._values["webhook"] = self._checked("webhook", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

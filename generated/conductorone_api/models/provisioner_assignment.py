@@ -45,6 +45,14 @@ class ProvisionerAssignment(Model):
         "users": "users",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "appOwners": "object",
+        "entitlementOwners": "object",
+        "expression": "object",
+        "group": "object",
+        "manager": "object",
+        "users": "object",
+    }
 
     def __init__(
         self,
@@ -66,6 +74,7 @@ class ProvisionerAssignment(Model):
             "manager": manager,
             "users": users,
         }
+        self._check_values()
 
     @property
     def app_owners(self) -> AppOwnerProvisioner | None:
@@ -75,7 +84,7 @@ class ProvisionerAssignment(Model):
 
     @app_owners.setter
     def app_owners(self, value: AppOwnerProvisioner | None) -> None:
-        self._values["appOwners"] = value
+        self._values["appOwners"] = self._checked("appOwners", value)
 
     @property
     def entitlement_owners(self) -> EntitlementOwnerProvisioner | None:
@@ -89,7 +98,7 @@ class ProvisionerAssignment(Model):
 
     @entitlement_owners.setter
     def entitlement_owners(self, value: EntitlementOwnerProvisioner | None) -> None:
-        self._values["entitlementOwners"] = value
+        self._values["entitlementOwners"] = self._checked("entitlementOwners", value)
 
     @property
     def expression(self) -> ExpressionProvisioner | None:
@@ -99,7 +108,7 @@ class ProvisionerAssignment(Model):
 
     @expression.setter
     def expression(self, value: ExpressionProvisioner | None) -> None:
-        self._values["expression"] = value
+        self._values["expression"] = self._checked("expression", value)
 
     @property
     def group(self) -> GroupProvisioner | None:
@@ -109,7 +118,7 @@ class ProvisionerAssignment(Model):
 
     @group.setter
     def group(self, value: GroupProvisioner | None) -> None:
-        self._values["group"] = value
+        self._values["group"] = self._checked("group", value)
 
     @property
     def manager(self) -> ManagerProvisioner | None:
@@ -119,7 +128,7 @@ class ProvisionerAssignment(Model):
 
     @manager.setter
     def manager(self, value: ManagerProvisioner | None) -> None:
-        self._values["manager"] = value
+        self._values["manager"] = self._checked("manager", value)
 
     @property
     def users(self) -> UserProvisioner | None:
@@ -129,7 +138,7 @@ class ProvisionerAssignment(Model):
 
     @users.setter
     def users(self, value: UserProvisioner | None) -> None:
-        self._values["users"] = value
+        self._values["users"] = self._checked("users", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ def _read_vault_ids(value: Any) -> Any:
 
 
 def _convert_vault_ids(value: Any) -> Any:
-    return to_list(value, "vault_ids")
+    return to_list(value, "SaveToVault.vault_ids")
 
 
 class SaveToVault(Model):
@@ -25,6 +25,9 @@ class SaveToVault(Model):
         "vault_ids": "vaultIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "vaultIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -36,6 +39,7 @@ class SaveToVault(Model):
         self._values = {
             "vaultIds": _convert_vault_ids(vault_ids),
         }
+        self._check_values()
 
     @property
     def vault_ids(self) -> list[str] | None:
@@ -45,7 +49,7 @@ class SaveToVault(Model):
 
     @vault_ids.setter
     def vault_ids(self, value: Sequence[str] | None) -> None:
-        self._values["vaultIds"] = _convert_vault_ids(value)
+        self._values["vaultIds"] = self._checked("vaultIds", _convert_vault_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

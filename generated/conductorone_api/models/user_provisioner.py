@@ -14,7 +14,7 @@ def _read_user_ids(value: Any) -> Any:
 
 
 def _convert_user_ids(value: Any) -> Any:
-    return to_list(value, "user_ids")
+    return to_list(value, "UserProvisioner.user_ids")
 
 
 class UserProvisioner(Model):
@@ -26,6 +26,10 @@ class UserProvisioner(Model):
         "user_ids": "userIds",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "allowReassignment": "boolean",
+        "userIds": "array[string]",
+    }
 
     def __init__(
         self,
@@ -39,6 +43,7 @@ class UserProvisioner(Model):
             "allowReassignment": allow_reassignment,
             "userIds": _convert_user_ids(user_ids),
         }
+        self._check_values()
 
     @property
     def allow_reassignment(self) -> bool | None:
@@ -48,7 +53,7 @@ class UserProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = value
+        self._values["allowReassignment"] = self._checked("allowReassignment", value)
 
     @property
     def user_ids(self) -> list[str] | None:
@@ -58,7 +63,7 @@ class UserProvisioner(Model):
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["userIds"] = _convert_user_ids(value)
+        self._values["userIds"] = self._checked("userIds", _convert_user_ids(value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -16,6 +16,9 @@ class WebhookProvision(Model):
         "webhook_id": "webhookId",
     }
     _KEYS = frozenset(_FIELDS.values())
+    _CHECKS = {
+        "webhookId": "string",
+    }
 
     def __init__(
         self,
@@ -27,6 +30,7 @@ class WebhookProvision(Model):
         self._values = {
             "webhookId": webhook_id,
         }
+        self._check_values()
 
     @property
     def webhook_id(self) -> str | None:
@@ -36,7 +40,7 @@ class WebhookProvision(Model):
 
     @webhook_id.setter
     def webhook_id(self, value: str | None) -> None:
-        self._values["webhookId"] = value
+        self._values["webhookId"] = self._checked("webhookId", value)
 
     @property
     def additional_properties(self) -> dict[str, Any]:

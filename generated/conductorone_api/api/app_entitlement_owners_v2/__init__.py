@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...client import NOT_GIVEN, NotGiven
+
 if TYPE_CHECKING:
+    import httpx
+
     from ...client import (
         AsyncRawTransport,
         AsyncTransport,
@@ -39,6 +43,9 @@ class AppEntitlementOwnersV2Resource:
     def __init__(self, client: SyncTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AppEntitlementOwnersV2Resource app_entitlement_owners_v2: 1 operation>"
+
     def create_entitlement_owner(
         self,
         *,
@@ -51,8 +58,8 @@ class AppEntitlementOwnersV2Resource:
         body: CreateAppEntitlementEntitlementOwnerRequest
         | CreateAppEntitlementEntitlementOwnerRequestDict
         | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -117,6 +124,9 @@ class AsyncAppEntitlementOwnersV2Resource:
     def __init__(self, client: AsyncTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AsyncAppEntitlementOwnersV2Resource app_entitlement_owners_v2: 1 operation>"
+
     async def create_entitlement_owner(
         self,
         *,
@@ -129,8 +139,8 @@ class AsyncAppEntitlementOwnersV2Resource:
         body: CreateAppEntitlementEntitlementOwnerRequest
         | CreateAppEntitlementEntitlementOwnerRequestDict
         | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -187,6 +197,11 @@ class AppEntitlementOwnersV2ResourceWithRawResponse:
     def __init__(self, client: SyncRawTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return (
+            "<AppEntitlementOwnersV2ResourceWithRawResponse with_raw_response.app_entitlement_owners_v2: 1 operation>"
+        )
+
     def create_entitlement_owner(
         self,
         *,
@@ -199,8 +214,8 @@ class AppEntitlementOwnersV2ResourceWithRawResponse:
         body: CreateAppEntitlementEntitlementOwnerRequest
         | CreateAppEntitlementEntitlementOwnerRequestDict
         | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -257,6 +272,9 @@ class AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
     def __init__(self, client: AsyncRawTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AsyncAppEntitlementOwnersV2ResourceWithRawResponse with_raw_response.app_entitlement_owners_v2: 1 operation>"
+
     async def create_entitlement_owner(
         self,
         *,
@@ -269,8 +287,8 @@ class AsyncAppEntitlementOwnersV2ResourceWithRawResponse:
         body: CreateAppEntitlementEntitlementOwnerRequest
         | CreateAppEntitlementEntitlementOwnerRequestDict
         | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,

@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...client import NOT_GIVEN, NotGiven
+
 if TYPE_CHECKING:
+    import httpx
+
     from ...client import (
         AsyncRawTransport,
         AsyncTransport,
@@ -34,6 +38,9 @@ class AppOwnersV2Resource:
     def __init__(self, client: SyncTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AppOwnersV2Resource app_owners_v2: 1 operation>"
+
     def get_entitlement_owner(
         self,
         *,
@@ -41,8 +48,8 @@ class AppOwnersV2Resource:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -101,6 +108,9 @@ class AsyncAppOwnersV2Resource:
     def __init__(self, client: AsyncTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AsyncAppOwnersV2Resource app_owners_v2: 1 operation>"
+
     async def get_entitlement_owner(
         self,
         *,
@@ -108,8 +118,8 @@ class AsyncAppOwnersV2Resource:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -160,6 +170,9 @@ class AppOwnersV2ResourceWithRawResponse:
     def __init__(self, client: SyncRawTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AppOwnersV2ResourceWithRawResponse with_raw_response.app_owners_v2: 1 operation>"
+
     def get_entitlement_owner(
         self,
         *,
@@ -167,8 +180,8 @@ class AppOwnersV2ResourceWithRawResponse:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -219,6 +232,9 @@ class AsyncAppOwnersV2ResourceWithRawResponse:
     def __init__(self, client: AsyncRawTransport) -> None:
         self._client = client
 
+    def __repr__(self) -> str:
+        return "<AsyncAppOwnersV2ResourceWithRawResponse with_raw_response.app_owners_v2: 1 operation>"
+
     async def get_entitlement_owner(
         self,
         *,
@@ -226,8 +242,8 @@ class AsyncAppOwnersV2ResourceWithRawResponse:
         role_slug: str,
         app_entitlement_ref_app_id: str,
         app_entitlement_ref_id: str,
-        max_retries: int | None = None,
-        timeout: float | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
