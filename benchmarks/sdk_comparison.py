@@ -1,20 +1,21 @@
-"""Ours vs the official ``conductorone-sdk`` 0.17.2 vs raw ``httpx`` + ``json``, one machine, one run.
+"""Ours vs the official ``conductorone-sdk`` 0.17.2 vs raw ``httpx`` + ``json`` vs a msgspec
+decoder (the limit), one machine, one run.
 
     .venv/bin/python -m benchmarks.sdk_comparison [--imports N] [--rounds N]
 
-Sets up (once) ``.bench/venv`` with conductorone-sdk 0.17.2 from the public index and our
-runtime dependencies at the versions in requirements.lock, builds the 2026-02 document into
-``.bench/gen`` with our generator, then measures in fresh processes (benchmarks/sdk_worker.py):
-
-- import: ``import`` alone; + constructing a client; + the first call (median of N processes);
-- per call: ``apps.get`` on an in-process transport (the raw column is the floor);
-- list: ``apps.list`` returning 1,000 fully populated apps (every field of App set, each with
-  two owners with every field of User set), to the typed list of apps (raw: ``response.json()``);
-- read all: the same, then every field of every app and owner read (nested ones too).
+Sets up ``.bench/venv`` with conductorone-sdk 0.17.2 and msgspec 0.22.0 from the public index
+and our runtime dependencies at the versions in requirements.lock, builds the 2026-02
+document into ``.bench/gen`` with our generator, then measures in fresh processes
+(benchmarks/sdk_worker.py, which lists the scenarios): import; a call; parsing 1,000 fully
+populated apps (every field of App set, each with two owners with every field of User set);
+then reading every field, three fields, ``to_dict`` and ``to_json`` of the parsed page
+(untouched, and after every field was read), the JSON round trip; and the bytes 10,000
+parsed apps keep (tracemalloc), before and after every field was read.
 
 The apps are checked first: valid for the App schema, every property of App, User and the
-owners' sources present. Ours converts a field when it is first read, so "list" is what a
-call costs and "read all" what reading everything costs.
+owners' sources present. Ours converts a field when it is first read, so "parse" is what a
+call costs and "read every field" what reading everything costs. msgspec is a hand-written
+``Struct`` decoder with every field's type: no client, the floor of what Python can do.
 
 Variants alternate within each round; each figure is the median over rounds.
 
@@ -37,8 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 SPEC = ROOT.parent / "shared" / "specs" / "conductorone-2026-02.openapi.yaml"
 SDK_REQUIREMENT = "conductorone-sdk==0.17.2"
-SHARED_RUNTIME = ("attrs", "python-dateutil", "httpx")
-VARIANTS = ("raw", "ours", "sdk")
+MSGSPEC_REQUIREMENT = "msgspec==0.22.0"  # the limit: a hand-written Struct decoder, in C
+SHARED_RUNTIME = ("attrs", "python-dateutil", "httpx", "sniffio")
+VARIANTS = ("raw", "ours", "sdk", "msgspec")
+TIMED = ("call", "parse", "read_all", "read_three", "to_dict", "to_json", "to_json_read", "round_trip")
+MEMORY = ("memory", "memory_read")
 
 
 def _pinned(name: str) -> str:
@@ -52,8 +56,8 @@ def prepare() -> Path:
     python = BENCH / "venv" / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(BENCH / "venv")], check=True)
-        pins = [SDK_REQUIREMENT, *(_pinned(name) for name in SHARED_RUNTIME)]
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *pins], check=True)
+    pins = [SDK_REQUIREMENT, MSGSPEC_REQUIREMENT, *(_pinned(name) for name in SHARED_RUNTIME)]
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *pins], check=True)
     subprocess.run(
         [sys.executable, "-m", "generator", "build", "--spec", str(SPEC), "--out", str(BENCH / "gen")],
         cwd=ROOT,
@@ -100,6 +104,23 @@ def measure(python: Path, scenario: str, variant: str) -> Any:
     return json.loads(done.stdout)
 
 
+ROWS = [
+    ("import (s)", "import", 1),
+    ("import + construct client (s)", "construct", 1),
+    ("import + construct + first call (s)", "first_call", 1),
+    ("per call, apps.get (us)", "call", 1e6),
+    ("parse: apps.list of 1,000 full apps (ms)", "parse", 1e3),
+    ("parse + read every field (ms)", "read_all", 1e3),
+    ("parse + read three fields (ms)", "read_three", 1e3),
+    ("to_dict of the parsed page (ms)", "to_dict", 1e3),
+    ("to_json of the parsed page (ms)", "to_json", 1e3),
+    ("to_json after reading every field (ms)", "to_json_read", 1e3),
+    ("JSON round trip: parse + to_json (ms)", "round_trip", 1e3),
+    ("retained, 10,000 parsed apps (MB)", "memory", 1e-6),
+    ("retained, 10,000 apps, every field read (MB)", "memory_read", 1e-6),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -113,32 +134,31 @@ def main() -> None:
     samples: dict[str, list[dict[str, float]]] = {variant: [] for variant in VARIANTS}
     for variant in VARIANTS:
         measure(python, "import", variant)  # warm-up: bytecode written, files in the page cache
-    for round_number in range(args.imports):
+    for round_number in range(max(args.imports, args.rounds)):
         for variant in VARIANTS:
-            sample = measure(python, "import", variant)
+            sample = measure(python, "import", variant) if round_number < args.imports else {}
             if round_number < args.rounds:
-                for scenario in ("call", "list", "read_all"):
+                for scenario in TIMED:
+                    sample[scenario] = measure(python, scenario, variant)
+            if round_number == 0:  # allocation counts do not drift
+                for scenario in MEMORY:
                     sample[scenario] = measure(python, scenario, variant)
             samples[variant].append(sample)
     rows = {
-        variant: {key: statistics.median(s[key] for s in found if key in s) for key in found[0]}
+        variant: {
+            key: statistics.median(s[key] for s in found if key in s) for key in {k for s in found for k in s}
+        }
         for variant, found in samples.items()
     }
-    measures = [
-        ("import (s)", "import", 1),
-        ("import + construct client (s)", "construct", 1),
-        ("import + construct + first call (s)", "first_call", 1),
-        ("per call, apps.get (us)", "call", 1e6),
-        ("apps.list of 1,000 full apps (ms)", "list", 1e3),
-        ("... and every field read (ms)", "read_all", 1e3),
-    ]
     print(f"median of {args.rounds} alternating rounds (imports: {args.imports} processes)\n")
-    print("| measure | raw httpx + json | ours | conductorone-sdk 0.17.2 | ours / raw | sdk / ours |")
-    print("|---|---|---|---|---|---|")
-    for label, key, scale in measures:
-        raw, ours, sdk = (rows[v][key] * scale for v in VARIANTS)
-        ratio = f"{ours / raw:.2f}" if key in ("call", "list", "read_all") else "-"
-        print(f"| {label} | {raw:.3f} | {ours:.3f} | {sdk:.3f} | {ratio} | {sdk / ours:.2f} |")
+    print(
+        "| measure | raw httpx + json | ours | conductorone-sdk 0.17.2 | msgspec (limit) | ours / raw | sdk / ours |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, key, scale in ROWS:
+        raw, ours, sdk, limit = (rows[v][key] * scale for v in VARIANTS)
+        ratio = f"{ours / raw:.2f}" if key not in ("import", "construct", "first_call") else "-"
+        print(f"| {label} | {raw:.3f} | {ours:.3f} | {sdk:.3f} | {limit:.3f} | {ratio} | {sdk / ours:.2f} |")
     ours_overhead = (rows["ours"]["call"] - rows["raw"]["call"]) * 1e6
     sdk_overhead = (rows["sdk"]["call"] - rows["raw"]["call"]) * 1e6
     print(

@@ -1,10 +1,15 @@
 """One measurement in a fresh process, for benchmarks.sdk_comparison (which runs this).
 
-    python -m benchmarks.sdk_worker SCENARIO VARIANT  ->  prints seconds as JSON
+    python -m benchmarks.sdk_worker SCENARIO VARIANT  ->  prints seconds (or bytes) as JSON
 
-SCENARIO: import | call | list | read_all. VARIANT: raw (httpx + json) | ours | sdk (conductorone-sdk).
-All HTTP goes to an in-process httpx transport serving fixed bytes, so the numbers are the
-client libraries' own cost.
+VARIANT: raw (httpx + json.loads dicts) | ours | sdk (conductorone-sdk, pydantic) | msgspec (a
+hand-written msgspec Struct decoder: the limit). SCENARIO: import | call (apps.get) | parse
+(apps.list of 1,000 full apps to the typed list) | read_all (parse, then every field of every
+app and owner read) | read_three (parse, then id, displayName and createdAt of each) |
+to_dict / to_json (of the parsed page, untouched) | to_json_read (after every field was
+read) | round_trip (parse, then to_json) | memory / memory_read (bytes retained by 10,000
+parsed apps, before and after every field was read). All HTTP goes to an in-process httpx
+transport serving fixed bytes, so the numbers are the client libraries' own cost.
 """
 
 from __future__ import annotations
@@ -129,7 +134,7 @@ def client(variant: str) -> Any:
     import httpx
 
     http = httpx.Client(transport=transport())
-    if variant == "raw":
+    if variant in ("raw", "msgspec"):
         http.base_url = httpx.URL(SERVER)
         http.headers["Authorization"] = "Bearer token"
         return http
@@ -159,34 +164,165 @@ def read_all(value: Any) -> None:
     elif hasattr(type(value), "model_fields"):  # pydantic (conductorone-sdk)
         for name in type(value).model_fields:
             read_all(getattr(value, name))
+    elif hasattr(type(value), "__struct_fields__"):  # msgspec
+        for name in type(value).__struct_fields__:
+            read_all(getattr(value, name))
+
+
+def msgspec_types() -> tuple[Any, Any]:
+    """Structs for the page and the app, written from the sample's own shape (the limit: a
+    decoder that knows every field's type, in C)."""
+    import datetime
+
+    import msgspec
+
+    def struct(name: str, sample: dict[str, Any], nested: dict[str, Any]) -> Any:
+        fields = []
+        for key, value in sample.items():
+            kind: Any
+            if key in nested:
+                kind = list[nested[key]]
+            elif key.endswith("At"):
+                kind = datetime.datetime
+            else:
+                kind = type(value)
+            fields.append((key, kind | None, None))
+        return msgspec.defstruct(name, fields, omit_defaults=True)
+
+    owner = user(1)
+    source_struct = struct("Source", source(1), {})
+    user_struct = struct(
+        "User",
+        owner,
+        {k: source_struct for k, v in owner.items() if isinstance(v, list) and v and isinstance(v[0], dict)},
+    )
+    app_struct = struct("App", app(1), {"appOwners": user_struct})
+    page = msgspec.defstruct(
+        "Page", [("list", list[app_struct] | None, None), ("nextPageToken", str | None, None)]
+    )
+    return page, app_struct
+
+
+def parse(variant: str, c: Any) -> Callable[[], Any]:
+    """A function that makes the list call and returns the typed list of 1,000 apps."""
+    if variant == "raw":
+        return lambda: c.get("/api/v1/apps").json()["list"]
+    if variant == "msgspec":
+        import msgspec
+
+        page_type, _ = msgspec_types()
+        decoder = msgspec.json.Decoder(page_type)
+        return lambda: decoder.decode(c.get("/api/v1/apps").content).list
+    if variant == "ours":
+        return lambda: c.apps.list().list_
+    from conductorone_sdk.models import operations
+
+    return lambda: c.apps.list(request=operations.C1APIAppV1AppsListRequest()).list_apps_response.list
+
+
+def page(variant: str, c: Any) -> Callable[[], Any]:
+    """The whole parsed page (what to_dict and to_json serialise)."""
+    if variant == "raw":
+        return lambda: c.get("/api/v1/apps").json()
+    if variant == "msgspec":
+        import msgspec
+
+        decoder = msgspec.json.Decoder(msgspec_types()[0])
+        return lambda: decoder.decode(c.get("/api/v1/apps").content)
+    if variant == "ours":
+        return lambda: c.apps.list()
+    from conductorone_sdk.models import operations
+
+    return lambda: c.apps.list(request=operations.C1APIAppV1AppsListRequest()).list_apps_response
+
+
+def serialiser(variant: str, what: str) -> Callable[[Any], Any]:
+    """to_dict or to_json of a parsed page, as each library offers it."""
+    if variant == "raw":
+        if what == "to_dict":
+            return lambda data: json.loads(json.dumps(data))  # a copy the caller may change
+        return lambda data: json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    if variant == "msgspec":
+        import msgspec
+
+        encoder = msgspec.json.Encoder()
+        return msgspec.to_builtins if what == "to_dict" else encoder.encode
+    if variant == "ours":
+        return (lambda model: model.to_dict()) if what == "to_dict" else (lambda model: model.to_json())
+    if what == "to_dict":
+        return lambda model: model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return lambda model: model.model_dump_json(by_alias=True, exclude_none=True)
+
+
+def read_three(apps: list[Any]) -> list[Any]:
+    """id, displayName and createdAt of each app (as each library names them)."""
+    seen: list[Any] = []
+    for item in apps:
+        if isinstance(item, dict):
+            seen.append((item["id"], item["displayName"], item["createdAt"]))
+        elif hasattr(item, "display_name"):
+            seen.append((item.id, item.display_name, item.created_at))
+        else:
+            seen.append((item.id, item.displayName, item.createdAt))
+    return seen
 
 
 def operation(variant: str, what: str, c: Any) -> Callable[[], Any]:
-    if variant == "raw":
-        path = "/api/v1/apps" if what != "get" else "/api/v1/apps/app-1"
-        if what == "read_all":
-            return lambda: read_all(c.get(path).json()["list"])
-        return lambda: c.get(path).json()["list" if what == "list" else "app"]
-    if variant == "ours":
-        if what == "read_all":
-            return lambda: read_all(c.apps.list().list_)
-        return (lambda: c.apps.list().list_) if what == "list" else (lambda: c.apps.get(id="app-1").app)
-    from conductorone_sdk.models import operations
+    if what == "call":
+        if variant in ("raw", "msgspec"):
+            return lambda: c.get("/api/v1/apps/app-1").json()["app"]
+        if variant == "ours":
+            return lambda: c.apps.get(id="app-1").app
+        from conductorone_sdk.models import operations
 
-    if what == "get":
         return lambda: (
             c.apps.get(request=operations.C1APIAppV1AppsGetRequest(id="app-1")).get_app_response.app
         )
-    listed = lambda: c.apps.list(request=operations.C1APIAppV1AppsListRequest()).list_apps_response.list  # noqa: E731
+    listed = parse(variant, c)
+    if what == "parse":
+        return listed
     if what == "read_all":
         return lambda: read_all(listed())
-    return listed
+    if what == "read_three":
+        return lambda: read_three(listed())
+    fetch = page(variant, c)
+    if what == "round_trip":
+        encode = serialiser(variant, "to_json")
+        return lambda: encode(fetch())
+    encode = serialiser(variant, "to_dict" if what == "to_dict" else "to_json")
+    parsed = fetch()
+    if what == "to_json_read":
+        read_all(parsed)
+    return lambda: encode(parsed)
+
+
+def retained(variant: str, c: Any, read: bool) -> int:
+    """Bytes still allocated while 10,000 parsed apps are held (every field read, if ``read``)."""
+    import gc
+    import tracemalloc
+
+    listed = parse(variant, c)
+    listed()  # warm: lazy imports, caches
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    held = [listed() for _ in range(10)]
+    if read:
+        read_all(held)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert sum(len(apps) for apps in held) == 10 * APP_COUNT
+    return after - before
 
 
 def import_and_first_call(variant: str) -> dict[str, float]:
     start = time.perf_counter()
     if variant == "raw":
+        import httpx
+    elif variant == "msgspec":
         import httpx  # noqa: F401
+        import msgspec  # noqa: F401
     elif variant == "ours":
         import conductorone  # noqa: F401
     else:
@@ -194,7 +330,7 @@ def import_and_first_call(variant: str) -> dict[str, float]:
     imported = time.perf_counter()
     c = client(variant)
     constructed = time.perf_counter()
-    operation(variant, "get", c)()
+    operation(variant, "call", c)()
     called = time.perf_counter()
     return {"import": imported - start, "construct": constructed - start, "first_call": called - start}
 
@@ -213,9 +349,11 @@ def timed(function: Callable[[], Any], number: int, repeats: int) -> float:
 def main(scenario: str, variant: str) -> None:
     if scenario == "import":
         result: Any = import_and_first_call(variant)
+    elif scenario in ("memory", "memory_read"):
+        result = retained(variant, client(variant), scenario == "memory_read")
     elif scenario == "call":
-        result = timed(operation(variant, "get", client(variant)), 1000, 5)
-    else:  # "list" or "read_all"
+        result = timed(operation(variant, "call", client(variant)), 1000, 5)
+    else:
         result = timed(operation(variant, scenario, client(variant)), 5, 5)
     print(json.dumps(result))
 

@@ -147,13 +147,13 @@ def test_openapi_30_shapes_read_concrete_values(built: Callable[[str], tuple[Pat
             try:
                 Thing(state=wrong)
             except TypeError as error:
-                assert str(error).startswith("state: expected a ThingState or its value, not "), error
+                assert str(error).startswith("Thing.state: expected a ThingState or one of its values (str), not "), error
             else:
                 raise AssertionError(f"{wrong!r} was accepted")
         try:
             Thing(states="STATE_ON")
         except TypeError as error:
-            assert str(error) == "states: expected a list, not 'STATE_ON'", error
+            assert str(error) == "Thing.states: expected a list, not 'STATE_ON'", error
         else:
             raise AssertionError("a string was accepted as a list")
 

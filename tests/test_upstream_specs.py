@@ -161,7 +161,7 @@ def test_every_operation_is_a_method_of_the_facade(built: UpstreamBuild) -> None
             n.name
             for n in sync_class.body
             if isinstance(n, ast.FunctionDef)
-            and n.name != "__init__"
+            and n.name not in ("__init__", "__repr__")
             and not any(
                 isinstance(d, ast.Name) and d.id == "overload" for d in n.decorator_list
             )  # typing only
