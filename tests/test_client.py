@@ -363,7 +363,10 @@ def test_bodies_as_keywords_models_or_checked_dicts_on_every_python(api: Loopbac
     assert entitlement.description is None
     assert GetEntitlementOwnerResponse.from_dict(OWNER).to_dict() == OWNER  # untouched: exactly as sent
     written = parsed.to_dict()["appOwnerEntitlement"]["appEntitlement"]
-    assert written["createdAt"] == "2026-01-02T03:04:05.123456Z"  # read: a datetime, to the microsecond
+    assert written["createdAt"] == "2026-01-02T03:04:05.123456789Z"  # read, never set: as sent
+    entitlement.created_at = entitlement.created_at  # set: a datetime, to the microsecond
+    written = parsed.to_dict()["appOwnerEntitlement"]["appEntitlement"]
+    assert written["createdAt"] == "2026-01-02T03:04:05.123456Z"
     assert repr(AppEntitlementRef(id="y")) == "AppEntitlementRef(id='y')"
     twin = copy.copy(entitlement)
     twin.display_name = "Renamed"

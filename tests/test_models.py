@@ -165,7 +165,11 @@ def test_models_read_lazily_keep_unknown_fields_and_write_back_what_was_changed(
         del app["futureField"]
         out = app.to_dict()
         assert [o["id"] for o in out["appOwners"]] == ["u1", "u2"]
-        assert out["createdAt"] == "2026-02-03T04:05:06.123456Z" and out["note"] == "added"
+        # read but never set: written back exactly as sent (nanoseconds too); set: encoded
+        assert out["createdAt"] == "2026-02-03T04:05:06.123456789Z" and out["note"] == "added"
+        app.created_at = app.created_at
+        assert app.to_dict()["createdAt"] == "2026-02-03T04:05:06.123456Z"
+        assert json.loads(app.to_json()) == app.to_dict()
         assert "futureField" not in out and sent["appOwners"] == [{"id": "u1", "createdAt": "not a timestamp"}]
         # value equality, null and absent alike; repr shows only what is set
         assert App.from_dict({"id": "a", "description": None}) == App(id="a")
@@ -256,4 +260,28 @@ def test_runtime_objects_say_what_they_are(package: Path) -> None:
         raw = c1.with_raw_response.apps.list(page_token="p2")
         assert repr(raw) == "<APIResponse [200] GET /api/v1/apps request id r-9>", repr(raw)
         """,
+    )
+
+
+def test_to_dict_is_the_callers_to_change(package: Path) -> None:
+    """Changing what to_dict() returned, however deep, never changes the model (untouched,
+    read, or set); to_json() says the same as to_dict()."""
+    run_against(
+        package,
+        """
+        from conductorone_api.models import App, User
+        sent = {"id": "a1", "appOwners": [{"id": "u1", "emails": ["x@y"]}], "futureField": {"x": [1]}}
+        for prepare in (lambda app: None, lambda app: app.app_owners[0].emails, lambda app: setattr(app, "id", "a2")):
+            app = App.from_dict(json.loads(json.dumps(sent)))
+            prepare(app)
+            before = app.to_json()
+            out = app.to_dict()
+            out["appOwners"][0]["emails"].append("evil@x")
+            out["appOwners"][0]["id"] = "changed"
+            out["futureField"]["x"].append(2)
+            out["id"] = "changed"
+            assert app.to_json() == before and json.loads(before) == app.to_dict()
+            assert app.app_owners[0].emails == ["x@y"] and app.additional_properties["futureField"] == {"x": [1]}
+        """,
+        PRELUDE,
     )

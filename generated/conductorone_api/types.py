@@ -7,7 +7,7 @@ import datetime
 import difflib
 import enum
 import json
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from typing import IO, Any, BinaryIO, ClassVar, Generic, TypeVar, Union, cast
 from urllib.parse import quote
 
@@ -205,15 +205,18 @@ class Model:
     they were read or set.
     """
 
-    __slots__ = ("_extra", "_json", "_values")
+    # _changed (the keys a user set; unset until then, so parsing does not pay for it): a field
+    # read but never set is written back exactly as the API sent it
+    __slots__ = ("_changed", "_extra", "_json", "_values")
     _FIELDS: ClassVar[dict[str, str]] = {}
     _KEYS: ClassVar[frozenset[str]] = frozenset()
     _REQUIRED: ClassVar[tuple[str, ...]] = ()
     _KEEPS_EXTRA: ClassVar[bool] = True
     _CHECKS: ClassVar[dict[str, str]] = {}  # JSON key -> what a user's value must be (CHECKS)
     _json: Mapping[str, Any]
-    _values: dict[str, Any]
+    _values: dict[str, Any]  # _NO_VALUES (shared, never written) until a field is converted or set
     _extra: dict[str, Any] | None
+    _changed: set[str]
 
     @classmethod
     def from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
@@ -222,7 +225,7 @@ class Model:
             raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(src_dict)}")
         self = object.__new__(cls)
         self._json = src_dict
-        self._values = {}
+        self._values = _NO_VALUES
         self._extra = None
         return self
 
@@ -241,8 +244,21 @@ class Model:
                 raise ValueError(
                     f"{type(self).__name__}.{name}: cannot read {_short(value)} sent as {key!r}: {exc}"
                 ) from exc
+        if values is _NO_VALUES:
+            values = self._values = {}
         values[key] = value
         return value
+
+    def _set(self, key: str, value: Any) -> None:
+        """A user's value for a field (already converted and checked)."""
+        values = self._values
+        if values is _NO_VALUES:
+            values = self._values = {}
+        values[key] = value
+        try:
+            self._changed.add(key)
+        except AttributeError:
+            self._changed = {key}
 
     def _read_required(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
         value = self._read(key, reader)
@@ -266,28 +282,50 @@ class Model:
         return value
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data with the API's own key names; fields that are None left out."""
-        known = self._KEYS
-        keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
-        out: dict[str, Any] = {
-            key: copy_json(value)
-            for key, value in self._json.items()
-            if value is not None and (key in known or keep_unread_extra)
-        }
-        for key, value in self._values.items():
-            if value is None:
-                out.pop(key, None)
-            else:
-                out[key] = jsonable(value)
-        if self._extra:
-            for key, value in self._extra.items():
-                if key not in known:
-                    out[key] = jsonable(value)
-        return out
+        """JSON-ready data with the API's own key names; fields that are None left out. Yours to
+        change: changing it does not change the model."""
+        return self._plain(False)
 
     def to_json(self) -> str:
         """Compact JSON with the API's own field names (``Z`` for UTC timestamps); None fields left out."""
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(self._plain(True), separators=(",", ":"), ensure_ascii=False)
+
+    def _plain(self, share: bool) -> dict[str, Any]:
+        """The model as JSON-ready data. ``share``: what the API sent is handed out as it is (to
+        be serialised at once); else its lists and objects are copied (to_dict's result is the
+        caller's). A field read but never set, whose value cannot have been changed in place
+        (a timestamp, an enum, a string...), is written back as the API sent it: only what was
+        set, or may have been changed (a list, a model), is encoded again."""
+        known = self._KEYS
+        keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
+        if share:
+            out: dict[str, Any] = {
+                key: value
+                for key, value in self._json.items()
+                if value is not None and (key in known or keep_unread_extra)
+            }
+        else:
+            out = {
+                key: copy_json(value) if type(value) in _CONTAINERS else value
+                for key, value in self._json.items()
+                if value is not None and (key in known or keep_unread_extra)
+            }
+        values = self._values
+        if values:
+            try:
+                changed: Collection[str] = self._changed
+            except AttributeError:
+                changed = ()
+            for key, value in values.items():
+                if value is None:
+                    out.pop(key, None)
+                elif key in changed or key not in out or not (type(value) in _SCALARS or isinstance(value, _STAYS)):
+                    out[key] = _encode(value, share)
+        if self._extra:
+            for key, value in self._extra.items():
+                if key not in known:
+                    out[key] = _encode(value, share)
+        return out
 
     def __repr__(self) -> str:
         """Only the fields that are set (and what the API sent beyond them)."""
@@ -313,6 +351,8 @@ class Model:
         copied._json = self._json
         copied._values = dict(self._values)
         copied._extra = None if self._extra is None else dict(self._extra)
+        if hasattr(self, "_changed"):
+            copied._changed = set(self._changed)
         return copied
 
     @classmethod
@@ -400,6 +440,31 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+_NO_VALUES: dict[str, Any] = {}  # a parsed model's values until one is converted: shared, never written
+_SCALARS = frozenset({str, int, float, bool})
+_STAYS = (enum.Enum, datetime.date)  # converted values that cannot change in place (datetime too)
+_CONTAINERS = frozenset({dict, list})
+
+
+def _encode(value: Any, share: bool) -> Any:
+    """A value as JSON-ready data (models through ``_plain``); None values dropped from dicts."""
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, Model):
+        return value._plain(share)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_encode(item, share) for item in cast("Sequence[Any]", value)]
+    if isinstance(value, Mapping):
+        return {key: _encode(item, share) for key, item in cast("Mapping[str, Any]", value).items() if item is not None}
+    return value
+
+
 def copy_json(value: Any) -> Any:
     """A copy of decoded JSON, so a caller changing ``to_dict()``'s result cannot change the model."""
     if isinstance(value, dict):
@@ -431,20 +496,9 @@ def request_body(model: type[Model], body: Any, fields: Mapping[str, Any], *, re
 
 
 def jsonable(value: Any) -> Any:
-    """A request value (model, enum, datetime, list, dict) as JSON-ready data; None values dropped from dicts."""
-    if isinstance(value, Model):
-        return value.to_dict()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime.datetime):
-        return format_datetime(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in cast("Sequence[Any]", value)]
-    if isinstance(value, Mapping):
-        return {key: jsonable(item) for key, item in cast("Mapping[str, Any]", value).items() if item is not None}
-    return value
+    """A request value (model, enum, datetime, list, dict) as JSON-ready data, the caller's to
+    change; None values dropped from dicts."""
+    return _encode(value, False)
 
 
 def path_segment(value: Any, name: str) -> str:

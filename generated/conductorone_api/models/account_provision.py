@@ -68,7 +68,7 @@ class AccountProvision(Model):
 
     @config.setter
     def config(self, value: AccountProvisionConfig | None) -> None:
-        self._values["config"] = self._checked("config", value)
+        self._set("config", self._checked("config", value))
 
     @property
     def connector_id(self) -> str | None:
@@ -78,7 +78,7 @@ class AccountProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = self._checked("connectorId", value)
+        self._set("connectorId", self._checked("connectorId", value))
 
     @property
     def do_not_save(self) -> AccountProvisionDoNotSave | None:
@@ -88,7 +88,7 @@ class AccountProvision(Model):
 
     @do_not_save.setter
     def do_not_save(self, value: AccountProvisionDoNotSave | None) -> None:
-        self._values["doNotSave"] = self._checked("doNotSave", value)
+        self._set("doNotSave", self._checked("doNotSave", value))
 
     @property
     def save_to_vault(self) -> SaveToVault | None:
@@ -98,7 +98,7 @@ class AccountProvision(Model):
 
     @save_to_vault.setter
     def save_to_vault(self, value: SaveToVault | None) -> None:
-        self._values["saveToVault"] = self._checked("saveToVault", value)
+        self._set("saveToVault", self._checked("saveToVault", value))
 
     @property
     def schema_id(self) -> str | None:
@@ -108,7 +108,7 @@ class AccountProvision(Model):
 
     @schema_id.setter
     def schema_id(self, value: str | None) -> None:
-        self._values["schemaId"] = self._checked("schemaId", value)
+        self._set("schemaId", self._checked("schemaId", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -52,7 +52,7 @@ class ActionProvision(Model):
 
     @action_name.setter
     def action_name(self, value: str | None) -> None:
-        self._values["actionName"] = self._checked("actionName", value)
+        self._set("actionName", self._checked("actionName", value))
 
     @property
     def app_id(self) -> str | None:
@@ -62,7 +62,7 @@ class ActionProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def connector_id(self) -> str | None:
@@ -72,7 +72,7 @@ class ActionProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = self._checked("connectorId", value)
+        self._set("connectorId", self._checked("connectorId", value))
 
     @property
     def display_name(self) -> str | None:
@@ -82,7 +82,7 @@ class ActionProvision(Model):
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:
-        self._values["displayName"] = self._checked("displayName", value)
+        self._set("displayName", self._checked("displayName", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

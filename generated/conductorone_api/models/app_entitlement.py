@@ -230,7 +230,7 @@ class AppEntitlement(Model):
 
     @alias.setter
     def alias(self, value: str | None) -> None:
-        self._values["alias"] = self._checked("alias", value)
+        self._set("alias", self._checked("alias", value))
 
     @property
     def annotations(self) -> AppEntitlementAnnotations | None:
@@ -240,7 +240,7 @@ class AppEntitlement(Model):
 
     @annotations.setter
     def annotations(self, value: AppEntitlementAnnotations | None) -> None:
-        self._values["annotations"] = self._checked("annotations", value)
+        self._set("annotations", self._checked("annotations", value))
 
     @property
     def app_id(self) -> str | None:
@@ -250,7 +250,7 @@ class AppEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def app_resource_id(self) -> str | None:
@@ -260,7 +260,7 @@ class AppEntitlement(Model):
 
     @app_resource_id.setter
     def app_resource_id(self, value: str | None) -> None:
-        self._values["appResourceId"] = self._checked("appResourceId", value)
+        self._set("appResourceId", self._checked("appResourceId", value))
 
     @property
     def app_resource_type_id(self) -> str | None:
@@ -270,7 +270,7 @@ class AppEntitlement(Model):
 
     @app_resource_type_id.setter
     def app_resource_type_id(self, value: str | None) -> None:
-        self._values["appResourceTypeId"] = self._checked("appResourceTypeId", value)
+        self._set("appResourceTypeId", self._checked("appResourceTypeId", value))
 
     @property
     def certify_policy_id(self) -> str | None:
@@ -280,7 +280,7 @@ class AppEntitlement(Model):
 
     @certify_policy_id.setter
     def certify_policy_id(self, value: str | None) -> None:
-        self._values["certifyPolicyId"] = self._checked("certifyPolicyId", value)
+        self._set("certifyPolicyId", self._checked("certifyPolicyId", value))
 
     @property
     def compliance_framework_value_ids(self) -> list[str] | None:
@@ -294,8 +294,9 @@ class AppEntitlement(Model):
 
     @compliance_framework_value_ids.setter
     def compliance_framework_value_ids(self, value: Sequence[str] | None) -> None:
-        self._values["complianceFrameworkValueIds"] = self._checked(
-            "complianceFrameworkValueIds", _convert_compliance_framework_value_ids(value)
+        self._set(
+            "complianceFrameworkValueIds",
+            self._checked("complianceFrameworkValueIds", _convert_compliance_framework_value_ids(value)),
         )
 
     @property
@@ -306,7 +307,7 @@ class AppEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = self._checked("createdAt", value)
+        self._set("createdAt", self._checked("createdAt", value))
 
     @property
     def default_values_applied(self) -> bool | None:
@@ -320,7 +321,7 @@ class AppEntitlement(Model):
 
     @default_values_applied.setter
     def default_values_applied(self, value: bool | None) -> None:
-        self._values["defaultValuesApplied"] = self._checked("defaultValuesApplied", value)
+        self._set("defaultValuesApplied", self._checked("defaultValuesApplied", value))
 
     @property
     def deleted_at(self) -> datetime.datetime | None:
@@ -330,7 +331,7 @@ class AppEntitlement(Model):
 
     @deleted_at.setter
     def deleted_at(self, value: datetime.datetime | None) -> None:
-        self._values["deletedAt"] = self._checked("deletedAt", value)
+        self._set("deletedAt", self._checked("deletedAt", value))
 
     @property
     def deprovisioner_policy(self) -> ProvisionPolicy | None:
@@ -344,7 +345,7 @@ class AppEntitlement(Model):
 
     @deprovisioner_policy.setter
     def deprovisioner_policy(self, value: ProvisionPolicy | None) -> None:
-        self._values["deprovisionerPolicy"] = self._checked("deprovisionerPolicy", value)
+        self._set("deprovisionerPolicy", self._checked("deprovisionerPolicy", value))
 
     @property
     def description(self) -> str | None:
@@ -354,7 +355,7 @@ class AppEntitlement(Model):
 
     @description.setter
     def description(self, value: str | None) -> None:
-        self._values["description"] = self._checked("description", value)
+        self._set("description", self._checked("description", value))
 
     @property
     def display_name(self) -> str | None:
@@ -364,7 +365,7 @@ class AppEntitlement(Model):
 
     @display_name.setter
     def display_name(self, value: str | None) -> None:
-        self._values["displayName"] = self._checked("displayName", value)
+        self._set("displayName", self._checked("displayName", value))
 
     @property
     def duration_grant(self) -> str | None:
@@ -374,7 +375,7 @@ class AppEntitlement(Model):
 
     @duration_grant.setter
     def duration_grant(self, value: str | None) -> None:
-        self._values["durationGrant"] = self._checked("durationGrant", value)
+        self._set("durationGrant", self._checked("durationGrant", value))
 
     @property
     def duration_unset(self) -> AppEntitlementDurationUnset | None:
@@ -386,7 +387,7 @@ class AppEntitlement(Model):
 
     @duration_unset.setter
     def duration_unset(self, value: AppEntitlementDurationUnset | None) -> None:
-        self._values["durationUnset"] = self._checked("durationUnset", value)
+        self._set("durationUnset", self._checked("durationUnset", value))
 
     @property
     def emergency_grant_enabled(self) -> bool | None:
@@ -400,7 +401,7 @@ class AppEntitlement(Model):
 
     @emergency_grant_enabled.setter
     def emergency_grant_enabled(self, value: bool | None) -> None:
-        self._values["emergencyGrantEnabled"] = self._checked("emergencyGrantEnabled", value)
+        self._set("emergencyGrantEnabled", self._checked("emergencyGrantEnabled", value))
 
     @property
     def emergency_grant_policy_id(self) -> str | None:
@@ -414,7 +415,7 @@ class AppEntitlement(Model):
 
     @emergency_grant_policy_id.setter
     def emergency_grant_policy_id(self, value: str | None) -> None:
-        self._values["emergencyGrantPolicyId"] = self._checked("emergencyGrantPolicyId", value)
+        self._set("emergencyGrantPolicyId", self._checked("emergencyGrantPolicyId", value))
 
     @property
     def grant_count(self) -> str | None:
@@ -424,7 +425,7 @@ class AppEntitlement(Model):
 
     @grant_count.setter
     def grant_count(self, value: str | None) -> None:
-        self._values["grantCount"] = self._checked("grantCount", value)
+        self._set("grantCount", self._checked("grantCount", value))
 
     @property
     def grant_policy_id(self) -> str | None:
@@ -434,7 +435,7 @@ class AppEntitlement(Model):
 
     @grant_policy_id.setter
     def grant_policy_id(self, value: str | None) -> None:
-        self._values["grantPolicyId"] = self._checked("grantPolicyId", value)
+        self._set("grantPolicyId", self._checked("grantPolicyId", value))
 
     @property
     def id(self) -> str | None:
@@ -444,7 +445,7 @@ class AppEntitlement(Model):
 
     @id.setter
     def id(self, value: str | None) -> None:
-        self._values["id"] = self._checked("id", value)
+        self._set("id", self._checked("id", value))
 
     @property
     def is_automation_enabled(self) -> bool | None:
@@ -456,7 +457,7 @@ class AppEntitlement(Model):
 
     @is_automation_enabled.setter
     def is_automation_enabled(self, value: bool | None) -> None:
-        self._values["isAutomationEnabled"] = self._checked("isAutomationEnabled", value)
+        self._set("isAutomationEnabled", self._checked("isAutomationEnabled", value))
 
     @property
     def is_manually_managed(self) -> bool | None:
@@ -466,7 +467,7 @@ class AppEntitlement(Model):
 
     @is_manually_managed.setter
     def is_manually_managed(self, value: bool | None) -> None:
-        self._values["isManuallyManaged"] = self._checked("isManuallyManaged", value)
+        self._set("isManuallyManaged", self._checked("isManuallyManaged", value))
 
     @property
     def match_baton_id(self) -> str | None:
@@ -476,7 +477,7 @@ class AppEntitlement(Model):
 
     @match_baton_id.setter
     def match_baton_id(self, value: str | None) -> None:
-        self._values["matchBatonId"] = self._checked("matchBatonId", value)
+        self._set("matchBatonId", self._checked("matchBatonId", value))
 
     @property
     def override_access_requests_defaults(self) -> bool | None:
@@ -490,7 +491,7 @@ class AppEntitlement(Model):
 
     @override_access_requests_defaults.setter
     def override_access_requests_defaults(self, value: bool | None) -> None:
-        self._values["overrideAccessRequestsDefaults"] = self._checked("overrideAccessRequestsDefaults", value)
+        self._set("overrideAccessRequestsDefaults", self._checked("overrideAccessRequestsDefaults", value))
 
     @property
     def provisioner_policy(self) -> ProvisionPolicy | None:
@@ -504,7 +505,7 @@ class AppEntitlement(Model):
 
     @provisioner_policy.setter
     def provisioner_policy(self, value: ProvisionPolicy | None) -> None:
-        self._values["provisionerPolicy"] = self._checked("provisionerPolicy", value)
+        self._set("provisionerPolicy", self._checked("provisionerPolicy", value))
 
     @property
     def purpose(self) -> AppEntitlementPurpose | None:
@@ -524,7 +525,7 @@ class AppEntitlement(Model):
         ]
         | None,
     ) -> None:
-        self._values["purpose"] = _convert_purpose(value)
+        self._set("purpose", _convert_purpose(value))
 
     @property
     def request_schema_id(self) -> str | None:
@@ -534,7 +535,7 @@ class AppEntitlement(Model):
 
     @request_schema_id.setter
     def request_schema_id(self, value: str | None) -> None:
-        self._values["requestSchemaId"] = self._checked("requestSchemaId", value)
+        self._set("requestSchemaId", self._checked("requestSchemaId", value))
 
     @property
     def revoke_policy_id(self) -> str | None:
@@ -544,7 +545,7 @@ class AppEntitlement(Model):
 
     @revoke_policy_id.setter
     def revoke_policy_id(self, value: str | None) -> None:
-        self._values["revokePolicyId"] = self._checked("revokePolicyId", value)
+        self._set("revokePolicyId", self._checked("revokePolicyId", value))
 
     @property
     def risk_level_value_id(self) -> str | None:
@@ -554,7 +555,7 @@ class AppEntitlement(Model):
 
     @risk_level_value_id.setter
     def risk_level_value_id(self, value: str | None) -> None:
-        self._values["riskLevelValueId"] = self._checked("riskLevelValueId", value)
+        self._set("riskLevelValueId", self._checked("riskLevelValueId", value))
 
     @property
     def slug(self) -> str | None:
@@ -564,7 +565,7 @@ class AppEntitlement(Model):
 
     @slug.setter
     def slug(self, value: str | None) -> None:
-        self._values["slug"] = self._checked("slug", value)
+        self._set("slug", self._checked("slug", value))
 
     @property
     def source_connector_ids(self) -> AppEntitlementSourceConnectorIds | None:
@@ -578,7 +579,7 @@ class AppEntitlement(Model):
 
     @source_connector_ids.setter
     def source_connector_ids(self, value: AppEntitlementSourceConnectorIds | None) -> None:
-        self._values["sourceConnectorIds"] = self._checked("sourceConnectorIds", value)
+        self._set("sourceConnectorIds", self._checked("sourceConnectorIds", value))
 
     @property
     def system_builtin(self) -> bool | None:
@@ -588,7 +589,7 @@ class AppEntitlement(Model):
 
     @system_builtin.setter
     def system_builtin(self, value: bool | None) -> None:
-        self._values["systemBuiltin"] = self._checked("systemBuiltin", value)
+        self._set("systemBuiltin", self._checked("systemBuiltin", value))
 
     @property
     def updated_at(self) -> datetime.datetime | None:
@@ -598,7 +599,7 @@ class AppEntitlement(Model):
 
     @updated_at.setter
     def updated_at(self, value: datetime.datetime | None) -> None:
-        self._values["updatedAt"] = self._checked("updatedAt", value)
+        self._set("updatedAt", self._checked("updatedAt", value))
 
     @property
     def user_edited_mask(self) -> str | None:
@@ -608,7 +609,7 @@ class AppEntitlement(Model):
 
     @user_edited_mask.setter
     def user_edited_mask(self, value: str | None) -> None:
-        self._values["userEditedMask"] = self._checked("userEditedMask", value)
+        self._set("userEditedMask", self._checked("userEditedMask", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

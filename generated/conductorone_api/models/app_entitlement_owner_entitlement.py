@@ -70,7 +70,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
-        self._values["appEntitlement"] = self._checked("appEntitlement", value)
+        self._set("appEntitlement", self._checked("appEntitlement", value))
 
     @property
     def app_id(self) -> str | None:
@@ -80,7 +80,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def created_at(self) -> datetime.datetime | None:
@@ -90,7 +90,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = self._checked("createdAt", value)
+        self._set("createdAt", self._checked("createdAt", value))
 
     @property
     def entitlement_id(self) -> str | None:
@@ -100,7 +100,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
-        self._values["entitlementId"] = self._checked("entitlementId", value)
+        self._set("entitlementId", self._checked("entitlementId", value))
 
     @property
     def role_slug(self) -> str | None:
@@ -110,7 +110,7 @@ class AppEntitlementOwnerEntitlement(Model):
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:
-        self._values["roleSlug"] = self._checked("roleSlug", value)
+        self._set("roleSlug", self._checked("roleSlug", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

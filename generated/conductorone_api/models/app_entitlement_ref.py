@@ -44,7 +44,7 @@ class AppEntitlementRef(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def id(self) -> str | None:
@@ -54,7 +54,7 @@ class AppEntitlementRef(Model):
 
     @id.setter
     def id(self, value: str | None) -> None:
-        self._values["id"] = self._checked("id", value)
+        self._set("id", self._checked("id", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class AppOwnerEntitlement(Model):
 
     @app_entitlement.setter
     def app_entitlement(self, value: AppEntitlement | None) -> None:
-        self._values["appEntitlement"] = self._checked("appEntitlement", value)
+        self._set("appEntitlement", self._checked("appEntitlement", value))
 
     @property
     def app_id(self) -> str | None:
@@ -76,7 +76,7 @@ class AppOwnerEntitlement(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def created_at(self) -> datetime.datetime | None:
@@ -86,7 +86,7 @@ class AppOwnerEntitlement(Model):
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
-        self._values["createdAt"] = self._checked("createdAt", value)
+        self._set("createdAt", self._checked("createdAt", value))
 
     @property
     def role_slug(self) -> str | None:
@@ -96,7 +96,7 @@ class AppOwnerEntitlement(Model):
 
     @role_slug.setter
     def role_slug(self, value: str | None) -> None:
-        self._values["roleSlug"] = self._checked("roleSlug", value)
+        self._set("roleSlug", self._checked("roleSlug", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class ConnectorProvision(Model):
 
     @account.setter
     def account(self, value: AccountProvision | None) -> None:
-        self._values["account"] = self._checked("account", value)
+        self._set("account", self._checked("account", value))
 
     @property
     def default_behavior(self) -> DefaultBehavior | None:
@@ -74,7 +74,7 @@ class ConnectorProvision(Model):
 
     @default_behavior.setter
     def default_behavior(self, value: DefaultBehavior | None) -> None:
-        self._values["defaultBehavior"] = self._checked("defaultBehavior", value)
+        self._set("defaultBehavior", self._checked("defaultBehavior", value))
 
     @property
     def delete_account(self) -> DeleteAccount | None:
@@ -86,7 +86,7 @@ class ConnectorProvision(Model):
 
     @delete_account.setter
     def delete_account(self, value: DeleteAccount | None) -> None:
-        self._values["deleteAccount"] = self._checked("deleteAccount", value)
+        self._set("deleteAccount", self._checked("deleteAccount", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
 
     @app_entitlement_ref.setter
     def app_entitlement_ref(self, value: AppEntitlementRef | None) -> None:
-        self._values["appEntitlementRef"] = self._checked("appEntitlementRef", value)
+        self._set("appEntitlementRef", self._checked("appEntitlementRef", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
 
     @app_entitlement_owner_entitlement.setter
     def app_entitlement_owner_entitlement(self, value: AppEntitlementOwnerEntitlement | None) -> None:
-        self._values["appEntitlementOwnerEntitlement"] = self._checked("appEntitlementOwnerEntitlement", value)
+        self._set("appEntitlementOwnerEntitlement", self._checked("appEntitlementOwnerEntitlement", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class DefaultBehavior(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = self._checked("connectorId", value)
+        self._set("connectorId", self._checked("connectorId", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class DelegatedProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def entitlement_id(self) -> str | None:
@@ -58,7 +58,7 @@ class DelegatedProvision(Model):
 
     @entitlement_id.setter
     def entitlement_id(self, value: str | None) -> None:
-        self._values["entitlementId"] = self._checked("entitlementId", value)
+        self._set("entitlementId", self._checked("entitlementId", value))
 
     @property
     def implicit(self) -> bool | None:
@@ -68,7 +68,7 @@ class DelegatedProvision(Model):
 
     @implicit.setter
     def implicit(self, value: bool | None) -> None:
-        self._values["implicit"] = self._checked("implicit", value)
+        self._set("implicit", self._checked("implicit", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

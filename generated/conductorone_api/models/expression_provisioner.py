@@ -65,7 +65,7 @@ class ExpressionProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = self._checked("allowReassignment", value)
+        self._set("allowReassignment", self._checked("allowReassignment", value))
 
     @property
     def expressions(self) -> list[str] | None:
@@ -75,7 +75,7 @@ class ExpressionProvisioner(Model):
 
     @expressions.setter
     def expressions(self, value: Sequence[str] | None) -> None:
-        self._values["expressions"] = self._checked("expressions", _convert_expressions(value))
+        self._set("expressions", self._checked("expressions", _convert_expressions(value)))
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -89,7 +89,7 @@ class ExpressionProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
+        self._set("fallbackUserIds", self._checked("fallbackUserIds", _convert_fallback_user_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -52,7 +52,7 @@ class ExternalTicketProvision(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def connector_id(self) -> str | None:
@@ -62,7 +62,7 @@ class ExternalTicketProvision(Model):
 
     @connector_id.setter
     def connector_id(self, value: str | None) -> None:
-        self._values["connectorId"] = self._checked("connectorId", value)
+        self._set("connectorId", self._checked("connectorId", value))
 
     @property
     def external_ticket_provisioner_config_id(self) -> str | None:
@@ -76,7 +76,7 @@ class ExternalTicketProvision(Model):
 
     @external_ticket_provisioner_config_id.setter
     def external_ticket_provisioner_config_id(self, value: str | None) -> None:
-        self._values["externalTicketProvisionerConfigId"] = self._checked("externalTicketProvisionerConfigId", value)
+        self._set("externalTicketProvisionerConfigId", self._checked("externalTicketProvisionerConfigId", value))
 
     @property
     def instructions(self) -> str | None:
@@ -86,7 +86,7 @@ class ExternalTicketProvision(Model):
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:
-        self._values["instructions"] = self._checked("instructions", value)
+        self._set("instructions", self._checked("instructions", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

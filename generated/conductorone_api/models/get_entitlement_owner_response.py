@@ -48,7 +48,7 @@ class GetEntitlementOwnerResponse(Model):
 
     @app_owner_entitlement.setter
     def app_owner_entitlement(self, value: AppOwnerEntitlement | None) -> None:
-        self._values["appOwnerEntitlement"] = self._checked("appOwnerEntitlement", value)
+        self._set("appOwnerEntitlement", self._checked("appOwnerEntitlement", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

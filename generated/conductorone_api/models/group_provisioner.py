@@ -61,7 +61,7 @@ class GroupProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = self._checked("allowReassignment", value)
+        self._set("allowReassignment", self._checked("allowReassignment", value))
 
     @property
     def app_group_id(self) -> str | None:
@@ -71,7 +71,7 @@ class GroupProvisioner(Model):
 
     @app_group_id.setter
     def app_group_id(self, value: str | None) -> None:
-        self._values["appGroupId"] = self._checked("appGroupId", value)
+        self._set("appGroupId", self._checked("appGroupId", value))
 
     @property
     def app_id(self) -> str | None:
@@ -81,7 +81,7 @@ class GroupProvisioner(Model):
 
     @app_id.setter
     def app_id(self, value: str | None) -> None:
-        self._values["appId"] = self._checked("appId", value)
+        self._set("appId", self._checked("appId", value))
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -95,7 +95,7 @@ class GroupProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
+        self._set("fallbackUserIds", self._checked("fallbackUserIds", _convert_fallback_user_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

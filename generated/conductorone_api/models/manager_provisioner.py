@@ -53,7 +53,7 @@ class ManagerProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = self._checked("allowReassignment", value)
+        self._set("allowReassignment", self._checked("allowReassignment", value))
 
     @property
     def fallback_user_ids(self) -> list[str] | None:
@@ -67,7 +67,7 @@ class ManagerProvisioner(Model):
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["fallbackUserIds"] = self._checked("fallbackUserIds", _convert_fallback_user_ids(value))
+        self._set("fallbackUserIds", self._checked("fallbackUserIds", _convert_fallback_user_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

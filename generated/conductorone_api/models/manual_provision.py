@@ -61,7 +61,7 @@ class ManualProvision(Model):
 
     @assignee.setter
     def assignee(self, value: ProvisionerAssignment | None) -> None:
-        self._values["assignee"] = self._checked("assignee", value)
+        self._set("assignee", self._checked("assignee", value))
 
     @property
     def instructions(self) -> str | None:
@@ -71,7 +71,7 @@ class ManualProvision(Model):
 
     @instructions.setter
     def instructions(self, value: str | None) -> None:
-        self._values["instructions"] = self._checked("instructions", value)
+        self._set("instructions", self._checked("instructions", value))
 
     @property
     def user_ids(self) -> list[str] | None:
@@ -81,7 +81,7 @@ class ManualProvision(Model):
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["userIds"] = self._checked("userIds", _convert_user_ids(value))
+        self._set("userIds", self._checked("userIds", _convert_user_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -53,7 +53,7 @@ class MultiStep(Model):
 
     @provision_steps.setter
     def provision_steps(self, value: Sequence[ProvisionPolicy] | None) -> None:
-        self._values["provisionSteps"] = self._checked("provisionSteps", _convert_provision_steps(value))
+        self._set("provisionSteps", self._checked("provisionSteps", _convert_provision_steps(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -100,7 +100,7 @@ class ProvisionPolicy(Model):
 
     @action.setter
     def action(self, value: ActionProvision | None) -> None:
-        self._values["action"] = self._checked("action", value)
+        self._set("action", self._checked("action", value))
 
     @property
     def connector(self) -> ConnectorProvision | None:
@@ -110,7 +110,7 @@ class ProvisionPolicy(Model):
 
     @connector.setter
     def connector(self, value: ConnectorProvision | None) -> None:
-        self._values["connector"] = self._checked("connector", value)
+        self._set("connector", self._checked("connector", value))
 
     @property
     def delegated(self) -> DelegatedProvision | None:
@@ -120,7 +120,7 @@ class ProvisionPolicy(Model):
 
     @delegated.setter
     def delegated(self, value: DelegatedProvision | None) -> None:
-        self._values["delegated"] = self._checked("delegated", value)
+        self._set("delegated", self._checked("delegated", value))
 
     @property
     def external_ticket(self) -> ExternalTicketProvision | None:
@@ -134,7 +134,7 @@ class ProvisionPolicy(Model):
 
     @external_ticket.setter
     def external_ticket(self, value: ExternalTicketProvision | None) -> None:
-        self._values["externalTicket"] = self._checked("externalTicket", value)
+        self._set("externalTicket", self._checked("externalTicket", value))
 
     @property
     def manual(self) -> ManualProvision | None:
@@ -144,7 +144,7 @@ class ProvisionPolicy(Model):
 
     @manual.setter
     def manual(self, value: ManualProvision | None) -> None:
-        self._values["manual"] = self._checked("manual", value)
+        self._set("manual", self._checked("manual", value))
 
     @property
     def multi_step(self) -> MultiStep | None:
@@ -154,7 +154,7 @@ class ProvisionPolicy(Model):
 
     @multi_step.setter
     def multi_step(self, value: MultiStep | None) -> None:
-        self._values["multiStep"] = self._checked("multiStep", value)
+        self._set("multiStep", self._checked("multiStep", value))
 
     @property
     def unconfigured(self) -> ProvisionPolicyUnconfigured | None:
@@ -164,7 +164,7 @@ class ProvisionPolicy(Model):
 
     @unconfigured.setter
     def unconfigured(self, value: ProvisionPolicyUnconfigured | None) -> None:
-        self._values["unconfigured"] = self._checked("unconfigured", value)
+        self._set("unconfigured", self._checked("unconfigured", value))
 
     @property
     def webhook(self) -> WebhookProvision | None:
@@ -174,7 +174,7 @@ class ProvisionPolicy(Model):
 
     @webhook.setter
     def webhook(self, value: WebhookProvision | None) -> None:
-        self._values["webhook"] = self._checked("webhook", value)
+        self._set("webhook", self._checked("webhook", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class ProvisionerAssignment(Model):
 
     @app_owners.setter
     def app_owners(self, value: AppOwnerProvisioner | None) -> None:
-        self._values["appOwners"] = self._checked("appOwners", value)
+        self._set("appOwners", self._checked("appOwners", value))
 
     @property
     def entitlement_owners(self) -> EntitlementOwnerProvisioner | None:
@@ -98,7 +98,7 @@ class ProvisionerAssignment(Model):
 
     @entitlement_owners.setter
     def entitlement_owners(self, value: EntitlementOwnerProvisioner | None) -> None:
-        self._values["entitlementOwners"] = self._checked("entitlementOwners", value)
+        self._set("entitlementOwners", self._checked("entitlementOwners", value))
 
     @property
     def expression(self) -> ExpressionProvisioner | None:
@@ -108,7 +108,7 @@ class ProvisionerAssignment(Model):
 
     @expression.setter
     def expression(self, value: ExpressionProvisioner | None) -> None:
-        self._values["expression"] = self._checked("expression", value)
+        self._set("expression", self._checked("expression", value))
 
     @property
     def group(self) -> GroupProvisioner | None:
@@ -118,7 +118,7 @@ class ProvisionerAssignment(Model):
 
     @group.setter
     def group(self, value: GroupProvisioner | None) -> None:
-        self._values["group"] = self._checked("group", value)
+        self._set("group", self._checked("group", value))
 
     @property
     def manager(self) -> ManagerProvisioner | None:
@@ -128,7 +128,7 @@ class ProvisionerAssignment(Model):
 
     @manager.setter
     def manager(self, value: ManagerProvisioner | None) -> None:
-        self._values["manager"] = self._checked("manager", value)
+        self._set("manager", self._checked("manager", value))
 
     @property
     def users(self) -> UserProvisioner | None:
@@ -138,7 +138,7 @@ class ProvisionerAssignment(Model):
 
     @users.setter
     def users(self, value: UserProvisioner | None) -> None:
-        self._values["users"] = self._checked("users", value)
+        self._set("users", self._checked("users", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

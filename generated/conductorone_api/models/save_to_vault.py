@@ -49,7 +49,7 @@ class SaveToVault(Model):
 
     @vault_ids.setter
     def vault_ids(self, value: Sequence[str] | None) -> None:
-        self._values["vaultIds"] = self._checked("vaultIds", _convert_vault_ids(value))
+        self._set("vaultIds", self._checked("vaultIds", _convert_vault_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -53,7 +53,7 @@ class UserProvisioner(Model):
 
     @allow_reassignment.setter
     def allow_reassignment(self, value: bool | None) -> None:
-        self._values["allowReassignment"] = self._checked("allowReassignment", value)
+        self._set("allowReassignment", self._checked("allowReassignment", value))
 
     @property
     def user_ids(self) -> list[str] | None:
@@ -63,7 +63,7 @@ class UserProvisioner(Model):
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:
-        self._values["userIds"] = self._checked("userIds", _convert_user_ids(value))
+        self._set("userIds", self._checked("userIds", _convert_user_ids(value)))
 
     @property
     def additional_properties(self) -> dict[str, Any]:

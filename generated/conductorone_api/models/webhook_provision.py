@@ -40,7 +40,7 @@ class WebhookProvision(Model):
 
     @webhook_id.setter
     def webhook_id(self, value: str | None) -> None:
-        self._values["webhookId"] = self._checked("webhookId", value)
+        self._set("webhookId", self._checked("webhookId", value))
 
     @property
     def additional_properties(self) -> dict[str, Any]:
