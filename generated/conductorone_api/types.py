@@ -298,6 +298,11 @@ class Model:
         set, or may have been changed (a list, a model), is encoded again."""
         known = self._KEYS
         keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
+        values = self._values
+        if share and keep_unread_extra and self._as_sent(values):
+            sent = self._json
+            if type(sent) is dict and None not in sent.values():
+                return sent  # nothing to leave out or to encode again: what the API sent, as is
         if share:
             out: dict[str, Any] = {
                 key: value
@@ -310,7 +315,6 @@ class Model:
                 for key, value in self._json.items()
                 if value is not None and (key in known or keep_unread_extra)
             }
-        values = self._values
         if values:
             try:
                 changed: Collection[str] = self._changed
@@ -326,6 +330,19 @@ class Model:
                 if key not in known:
                     out[key] = _encode(value, share)
         return out
+
+    def _as_sent(self, values: dict[str, Any]) -> bool:
+        """Whether writing this model back gives what the API sent: nothing set, nothing read
+        that could have been changed in place (only timestamps, enums, strings...)."""
+        if not values:
+            return True
+        if hasattr(self, "_changed"):
+            return False
+        sent = self._json  # a model made by __init__ has nothing sent: its values are all new
+        return all(
+            value is None or (key in sent and (type(value) in _SCALARS or isinstance(value, _STAYS)))
+            for key, value in values.items()
+        )
 
     def __repr__(self) -> str:
         """Only the fields that are set (and what the API sent beyond them)."""
