@@ -302,7 +302,7 @@ class Model:
         if share and keep_unread_extra and self._as_sent(values):
             sent = self._json
             if type(sent) is dict and None not in sent.values():
-                return sent  # nothing to leave out or to encode again: what the API sent, as is
+                return cast("dict[str, Any]", sent)  # nothing to leave out or to encode again: what the API sent, as is
         if share:
             out: dict[str, Any] = {
                 key: value
@@ -468,7 +468,7 @@ def _encode(value: Any, share: bool) -> Any:
     if type(value) in _SCALARS:
         return value
     if isinstance(value, Model):
-        return value._plain(share)
+        return value._plain(share)  # pyright: ignore[reportPrivateUsage]  # the same module's
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime.datetime):
