@@ -42,7 +42,7 @@ from .keys import make_secret
 from .loopback import LoopbackServer, Reply, Seen
 from .test_client import GET_ARGS, OWNER
 
-TIMEOUT = 5.0  # every phase of every request (pool, connect, write, read)
+TIMEOUT = 10.0  # every phase of every request (pool, connect, write, read)
 THREADS = TASKS = 32
 CALLS_EACH = 6
 
