@@ -126,6 +126,7 @@ def generate(doc: Document, package_dir: Path, *, document_source: Path) -> Gene
             template_globals(data.endpoint_collections_by_tag, config.field_prefix, doc, names)
         )
         project.env.globals.update(model_globals(data, modules, names))
+        project.env.globals["schema_models"] = schema_models(doc, data)
         project.env.filters["cell"] = table_cell
         errors = list(project.build())
     _format(package_dir)
@@ -174,6 +175,20 @@ def model_globals(data: GeneratorData, modules: dict[str, str], names: dict[str,
             *(names[cls] for cls in classes if cls in model_classes),
         ],
     }
+
+
+def schema_models(doc: Document, data: GeneratorData) -> list[tuple[str, str]]:
+    """(schema key, model class) of every object schema under components, in key order: the
+    registry a payload naming its own schema (a webhook's ``event``, a protobuf ``@type``) is
+    decoded through."""
+    model_classes = {str(m.class_info.name) for m in data.models}
+    schemas = (doc.get("components") or {}).get("schemas") or {}
+    found: list[tuple[str, str]] = []
+    for key in sorted(schemas):
+        title = schemas[key].get("title") if isinstance(schemas[key], dict) else None
+        if isinstance(title, str) and (cls := class_name(title)) in model_classes:
+            found.append((key, cls))
+    return found
 
 
 def _rename_reserved_fields(data: GeneratorData) -> None:

@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..types import Model
     from .account_provision import AccountProvision, AccountProvisionDict
     from .account_provision_config import AccountProvisionConfig, AccountProvisionConfigDict
     from .account_provision_do_not_save import AccountProvisionDoNotSave, AccountProvisionDoNotSaveDict
@@ -118,6 +119,48 @@ _MODULES = {
     "AccountProvisionDoNotSaveDict": "account_provision_do_not_save",
     "AppEntitlementPurpose": "app_entitlement_purpose",
 }
+
+
+# Schema key (components/schemas) -> model class: what ``model_for_schema`` decodes through.
+SCHEMAS: dict[str, str] = {
+    "c1.api.app.v1.AppEntitlement": "AppEntitlement",
+    "c1.api.app.v1.AppEntitlementRef": "AppEntitlementRef",
+    "c1.api.app.v2.AppEntitlementOwnerEntitlement": "AppEntitlementOwnerEntitlement",
+    "c1.api.app.v2.AppOwnerEntitlement": "AppOwnerEntitlement",
+    "c1.api.app.v2.CreateAppEntitlementEntitlementOwnerRequest": "CreateAppEntitlementEntitlementOwnerRequest",
+    "c1.api.app.v2.CreateAppEntitlementEntitlementOwnerResponse": "CreateAppEntitlementEntitlementOwnerResponse",
+    "c1.api.app.v2.GetEntitlementOwnerResponse": "GetEntitlementOwnerResponse",
+    "c1.api.policy.v1.ActionProvision": "ActionProvision",
+    "c1.api.policy.v1.AppOwnerProvisioner": "AppOwnerProvisioner",
+    "c1.api.policy.v1.ConnectorProvision": "ConnectorProvision",
+    "c1.api.policy.v1.ConnectorProvision.AccountProvision": "AccountProvision",
+    "c1.api.policy.v1.ConnectorProvision.DefaultBehavior": "DefaultBehavior",
+    "c1.api.policy.v1.ConnectorProvision.DeleteAccount": "DeleteAccount",
+    "c1.api.policy.v1.ConnectorProvision.SaveToVault": "SaveToVault",
+    "c1.api.policy.v1.DelegatedProvision": "DelegatedProvision",
+    "c1.api.policy.v1.EntitlementOwnerProvisioner": "EntitlementOwnerProvisioner",
+    "c1.api.policy.v1.ExpressionProvisioner": "ExpressionProvisioner",
+    "c1.api.policy.v1.ExternalTicketProvision": "ExternalTicketProvision",
+    "c1.api.policy.v1.GroupProvisioner": "GroupProvisioner",
+    "c1.api.policy.v1.ManagerProvisioner": "ManagerProvisioner",
+    "c1.api.policy.v1.ManualProvision": "ManualProvision",
+    "c1.api.policy.v1.MultiStep": "MultiStep",
+    "c1.api.policy.v1.ProvisionPolicy": "ProvisionPolicy",
+    "c1.api.policy.v1.ProvisionerAssignment": "ProvisionerAssignment",
+    "c1.api.policy.v1.UserProvisioner": "UserProvisioner",
+    "c1.api.policy.v1.WebhookProvision": "WebhookProvision",
+}
+
+
+def model_for_schema(key: str) -> type[Model] | None:
+    """The model of the schema the document names ``key`` (``"c1.webhooks.v1.PayloadTest"``;
+    a protobuf type URL such as ``"type.googleapis.com/c1.api.app.v1.App"`` is read by its
+    last segment), or None when the document has no such object schema."""
+    cls = SCHEMAS.get(key.rsplit("/", 1)[-1])
+    if cls is None:
+        return None
+    model: type[Model] = __getattr__(cls)
+    return model
 
 
 def __getattr__(name: str) -> Any:
