@@ -705,3 +705,69 @@ def test_every_payload_type_of_a_2026_02_build_parses_to_its_model_and_answers_v
         assert data["version"] == "v1"
     assert answers["c1.webhooks.v1.PayloadPolicyApprovalStep"] == {"approve": {}, "version": "v1"}
     assert answers["errored"] == {"errored": {"comment": "failed"}, "version": "v1"}
+
+
+def _readme_block(after: str) -> str:
+    from .conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    begin = text.index("```python\n", text.index(after)) + len("```python\n")
+    return text[begin : text.index("\n```", begin)]
+
+
+def test_the_readme_asgi_receiver_verifies_and_refuses() -> None:
+    namespace: dict[str, Any] = {}
+    exec(_readme_block("<!-- not run by tests/test_readme.py: an ASGI server runs it -->"), namespace)
+    signer = WebhookSigner("acme")
+    namespace["verifier"] = WebhookVerifier("acme", jwks=signer.jwks())  # its keys, not the network's
+
+    async def call(delivery: SignedDelivery) -> tuple[int, bytes]:
+        sent: list[dict[str, Any]] = []
+        chunks = [delivery.body[:10], delivery.body[10:]]
+
+        async def receive() -> dict[str, Any]:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": delivery.method,
+            "path": "/c1",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in delivery.headers.items()],
+        }
+        await namespace["app"](scope, receive, send)
+        return sent[0]["status"], sent[1]["body"]
+
+    good = signer.delivery("https://hooks.example.com/c1", TEST_EVENT, {})
+    assert asyncio.run(call(good)) == (200, b'{"version":"v1"}')
+    forged = signer.delivery("https://hooks.example.com/other", TEST_EVENT, {})
+    assert asyncio.run(call(forged))[0] == 401
+
+
+def test_the_readme_standard_library_receiver_verifies_and_refuses() -> None:
+    code = _readme_block("<!-- not run by tests/test_readme.py: it serves until stopped -->")
+    body, _, last = code.rpartition("\n")
+    assert last.startswith("ThreadingHTTPServer(")
+    namespace: dict[str, Any] = {}
+    exec(body, namespace)
+    signer = WebhookSigner("acme")
+    namespace["verifier"] = WebhookVerifier("acme", jwks=signer.jwks())
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), namespace["Receiver"])
+    namespace["PUBLIC_URL"] = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        url = namespace["PUBLIC_URL"] + "/c1"
+        approval = signer.delivery(url, "c1.webhooks.v1.PayloadPolicyApprovalStep", {})
+        response = httpx.post(url, headers=approval.headers, content=approval.body, timeout=10)
+        assert response.status_code == 200
+        assert response.json() == {"approve": {"comment": "approved by the receiver"}, "version": "v1"}
+        forged = signer.delivery(url, TEST_EVENT, {}, claims={"htm": "PUT"})
+        assert httpx.post(url, headers=forged.headers, content=forged.body, timeout=10).status_code == 401
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
