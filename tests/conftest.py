@@ -88,3 +88,14 @@ def upstream_build(
         return cache[name]
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _no_profiles_of_this_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """cone's profile file of whoever runs the tests is never read: each test starts with an
+    empty config folder and no profile variables (a test sets its own)."""
+    monkeypatch.setenv("CONE_CONFIG_PATH", str(tmp_path_factory.mktemp("no-cone-config")))
+    for name in ("CONDUCTORONE_PROFILE", "CONE_PROFILE"):
+        monkeypatch.delenv(name, raising=False)

@@ -41,6 +41,18 @@ if TYPE_CHECKING:
         TokenUnavailableError,
         UnprocessableEntityError,
     )
+    from ._login import (
+        DEFAULT_LOGIN_CLIENT_ID,
+        DeviceCode,
+        LoginCancelledError,
+        LoginDeniedError,
+        LoginError,
+        LoginExpiredError,
+        LoginResult,
+        login,
+        login_async,
+    )
+    from ._profiles import Profile, ProfilePermissionWarning, load_profile, save_profile
 
 # Public name -> the module defining it. Loaded on first use: ``import conductorone`` stays
 # cheap, and ``from conductorone import ConductorOne`` loads only what a client needs.
@@ -48,6 +60,21 @@ _LAZY = {
     **dict.fromkeys(("BearerTokenAuth", "ClientCredentialsAuth", "TokenExchangeAuth"), "._auth"),
     **dict.fromkeys(("AsyncConductorOne", "ConductorOne"), "._client"),
     **dict.fromkeys(("NOT_GIVEN", "NotGiven"), "._base_client"),
+    **dict.fromkeys(
+        (
+            "DEFAULT_LOGIN_CLIENT_ID",
+            "DeviceCode",
+            "LoginCancelledError",
+            "LoginDeniedError",
+            "LoginError",
+            "LoginExpiredError",
+            "LoginResult",
+            "login",
+            "login_async",
+        ),
+        "._login",
+    ),
+    **dict.fromkeys(("Profile", "ProfilePermissionWarning", "load_profile", "save_profile"), "._profiles"),
     **dict.fromkeys(
         (
             "APIConnectionError",
@@ -89,6 +116,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFAULT_LOGIN_CLIENT_ID",
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
@@ -105,15 +133,27 @@ __all__ = [
     "ConductorOneError",
     "ConflictError",
     "CredentialsError",
+    "DeviceCode",
     "InternalServerError",
+    "LoginCancelledError",
+    "LoginDeniedError",
+    "LoginError",
+    "LoginExpiredError",
+    "LoginResult",
     "NotFoundError",
     "NotGiven",
     "PaginationError",
     "PermissionDeniedError",
+    "Profile",
+    "ProfilePermissionWarning",
     "RateLimitError",
     "ResponseTooLargeError",
     "TokenExchangeAuth",
     "TokenUnavailableError",
     "UnprocessableEntityError",
     "__version__",
+    "load_profile",
+    "login",
+    "login_async",
+    "save_profile",
 ]

@@ -25,8 +25,9 @@ T = TypeVar("T")
 class ConductorOne(SyncAPIClient, Resources):
     """A ConductorOne API client.
 
-    With no credential arguments, credentials come from ``CONDUCTORONE_*`` environment
-    variables (see the README). Malformed or missing settings raise ``CredentialsError``
+    With no credential arguments, credentials come from a profile of cone's
+    ``~/.conductorone/config.yaml`` or from ``CONDUCTORONE_*`` environment variables (the order
+    is in the README's "Authenticating"). Malformed or missing settings raise ``CredentialsError``
     here, before any network traffic.
 
     Args:
@@ -35,6 +36,7 @@ class ConductorOne(SyncAPIClient, Resources):
         oidc_token: an OIDC token to exchange (with ``client_id`` of the federation trust).
         server_url: the API server; by default from ``tenant`` or the client ID's host.
         tenant: the tenant name, for ``https://<tenant>.conductor.one``.
+        profile: a profile of cone's file (``python -m conductorone login`` writes them).
         timeout: seconds for each phase of a request, or an ``httpx.Timeout`` (``None``: no
             limit). Not given: 60 s, or the timeout of the ``http_client`` you pass.
         max_retries: retries after a retryable failure (see the README); 0 disables them.
@@ -62,6 +64,7 @@ class ConductorOne(SyncAPIClient, Resources):
         oidc_token: str | None = None,
         server_url: str | None = None,
         tenant: str | None = None,
+        profile: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
@@ -76,6 +79,7 @@ class ConductorOne(SyncAPIClient, Resources):
             oidc_token=oidc_token,
             server_url=server_url,
             tenant=tenant,
+            profile=profile,
         )
         super().__init__(
             settings,
@@ -116,6 +120,7 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
         oidc_token: str | None = None,
         server_url: str | None = None,
         tenant: str | None = None,
+        profile: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
@@ -130,6 +135,7 @@ class AsyncConductorOne(AsyncAPIClient, AsyncResources):
             oidc_token=oidc_token,
             server_url=server_url,
             tenant=tenant,
+            profile=profile,
         )
         super().__init__(
             settings,

@@ -1,17 +1,19 @@
-"""Which server and which credentials: arguments first, then ``CONDUCTORONE_*`` variables.
+"""Which server and which credentials: arguments first, then profiles and ``CONDUCTORONE_*``
+variables; credentials always from one source, never assembled from two.
 
-Credentials, in the order of precedence the official Go SDK and CLI use:
+Credentials, in this order:
 
-1. an access token (``access_token=`` / ``CONDUCTORONE_ACCESS_TOKEN``), sent as is;
-2. an OIDC token to exchange (``oidc_token=`` + ``client_id=`` /
-   ``CONDUCTORONE_OIDC_TOKEN`` + ``CONDUCTORONE_CLIENT_ID``);
-3. client credentials (``client_id=`` + ``client_secret=`` /
-   ``CONDUCTORONE_CLIENT_ID`` + ``CONDUCTORONE_CLIENT_SECRET``).
+1. credential arguments: ``access_token=``; ``oidc_token=`` + ``client_id=``; ``client_id=``
+   + ``client_secret=`` (giving ``profile=`` as well is an error);
+2. ``profile=``: that profile of cone's file (``~/.conductorone/config.yaml``);
+3. ``CONDUCTORONE_ACCESS_TOKEN``, ``CONDUCTORONE_OIDC_TOKEN`` + ``CONDUCTORONE_CLIENT_ID``,
+   ``CONDUCTORONE_CLIENT_ID`` + ``CONDUCTORONE_CLIENT_SECRET`` (the order the official Go SDK
+   and CLI use; setting ``CONDUCTORONE_PROFILE`` as well is an error);
+4. ``CONDUCTORONE_PROFILE``, else ``CONE_PROFILE`` (cone's own variable): that profile;
+5. the ``default`` profile, when the file exists and has one.
 
-Credentials passed as arguments are used alone: the environment is read for credentials
-only when no credential argument is given. The server: ``server_url=``, else ``tenant=``,
-else ``CONDUCTORONE_SERVER_URL``, else ``CONDUCTORONE_TENANT_DOMAIN``, else the host in the
-client ID.
+The server: ``server_url=``, else ``tenant=``, else ``CONDUCTORONE_SERVER_URL``, else
+``CONDUCTORONE_TENANT_DOMAIN``, else the host in the client ID.
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ ENV_CLIENT_ID = "CONDUCTORONE_CLIENT_ID"
 ENV_CLIENT_SECRET = "CONDUCTORONE_CLIENT_SECRET"
 ENV_TENANT = "CONDUCTORONE_TENANT_DOMAIN"
 ENV_SERVER_URL = "CONDUCTORONE_SERVER_URL"
+ENV_PROFILE = "CONDUCTORONE_PROFILE"
+ENV_CONE_PROFILE = "CONE_PROFILE"
 
 _TENANT = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 NO_CREDENTIALS = (
     "no ConductorOne credentials: pass client_id and client_secret, access_token, or oidc_token "
     f"with client_id; or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, {ENV_ACCESS_TOKEN}, or "
-    f"{ENV_OIDC_TOKEN} with {ENV_CLIENT_ID}"
+    f"{ENV_OIDC_TOKEN} with {ENV_CLIENT_ID}; or pass profile= / set {ENV_PROFILE} (a profile of "
+    "cone's ~/.conductorone/config.yaml; `python -m conductorone login <tenant>` writes one)"
 )
 
 
@@ -88,21 +93,12 @@ def resolve(
     oidc_token: str | None,
     server_url: str | None,
     tenant: str | None,
+    profile: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """The server and the ``httpx.Auth`` for these arguments and environment, or CredentialsError."""
     env = os.environ if environ is None else environ
-    given = _Credentials(client_id, client_secret, access_token, oidc_token)
-    if not given.any():
-        given = _Credentials(
-            _env(env, ENV_CLIENT_ID),
-            _env(env, ENV_CLIENT_SECRET),
-            _env(env, ENV_ACCESS_TOKEN),
-            _env(env, ENV_OIDC_TOKEN),
-            source="environment",
-        )
-    if not given.any():
-        raise CredentialsError(NO_CREDENTIALS)
+    given = _credentials(client_id, client_secret, access_token, oidc_token, profile, env)
     parsed_id = ClientId(given.client_id) if given.client_id else None
     if given.access_token:
         token = clean_token(given.access_token, _names("access_token", given.source, "the"))
@@ -119,9 +115,58 @@ def resolve(
     return Settings(server, ClientCredentialsAuth(parsed_id, ClientSecret(given.client_secret), server))
 
 
+def _credentials(
+    client_id: str | None,
+    client_secret: str | None,
+    access_token: str | None,
+    oidc_token: str | None,
+    profile: str | None,
+    env: Mapping[str, str],
+) -> _Credentials:
+    """The credentials of the first source that has any (the order in this module's docstring)."""
+    from ._profiles import DEFAULT_PROFILE, config_path, has_profile, load_profile
+
+    given = _Credentials(client_id, client_secret, access_token, oidc_token)
+    if given.any():
+        if profile:
+            raise CredentialsError("pass credentials or profile=, not both: which one is meant is not clear")
+        return given
+    path = config_path(env)
+
+    def from_profile(name: str, source: str) -> _Credentials:
+        found = load_profile(name, path)
+        return _Credentials(found.client_id, found.client_secret, None, None, source=source)
+
+    if profile:
+        return from_profile(profile, f"profile {profile!r} ({path})")
+    given = _Credentials(
+        _env(env, ENV_CLIENT_ID),
+        _env(env, ENV_CLIENT_SECRET),
+        _env(env, ENV_ACCESS_TOKEN),
+        _env(env, ENV_OIDC_TOKEN),
+        source="environment",
+    )
+    named = _env(env, ENV_PROFILE)
+    if given.any():
+        if named:
+            raise CredentialsError(
+                f"{ENV_PROFILE} is set and so are CONDUCTORONE_* credentials: unset one of them"
+            )
+        return given
+    if named:
+        return from_profile(named, f"profile {named!r} ({ENV_PROFILE}, {path})")
+    if cone_named := _env(env, ENV_CONE_PROFILE):
+        return from_profile(cone_named, f"profile {cone_named!r} ({ENV_CONE_PROFILE}, {path})")
+    if has_profile(DEFAULT_PROFILE, path):
+        return from_profile(DEFAULT_PROFILE, f"profile 'default' ({path})")
+    raise CredentialsError(NO_CREDENTIALS)
+
+
 def _names(argument: str, source: str, verb: str = "") -> str:
     """How the user gives ``argument``: ``set CONDUCTORONE_X`` / ``pass x=`` (``verb`` "the": a name)."""
     variable = f"{ENV_PREFIX}{argument.upper()}"
+    if source.startswith("profile"):
+        return f"fix {source}"
     if verb:
         return f"{verb} {variable} variable" if source == "environment" else f"{verb} {argument} argument"
     return f"set {variable}" if source == "environment" else f"pass {argument}="
