@@ -547,3 +547,22 @@ def test_login_and_whoami_commands(tmp_path: Path) -> None:
         with denied:
             done = _cli("login", "acme", "--server-url", denied.url, "--no-browser", env=env)
         assert done.returncode == 1 and "declined" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_command_counts_down_on_a_terminal() -> None:
+    import io
+
+    from conductorone._cli import _Countdown
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    countdown = _Countdown(out)
+    countdown(125)
+    countdown.sleep(2.2)
+    countdown.done()
+    shown = out.getvalue().split("\r")
+    assert [line.split("browser: ")[1].split()[0] for line in shown[1:-1]] == ["2:05", "2:04", "2:03", "2:02"]
+    assert shown[-1] == "\x1b[K"  # the line is cleared for what follows

@@ -41,22 +41,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SPINNER = "|/-\\"
+
+
 class _Countdown:
-    """One status line on a terminal (rewritten in place), or a line a minute elsewhere."""
+    """The time left to confirm: one status line rewritten every second on a terminal, a line a
+    minute elsewhere. The login's ``on_wait`` sets the time left; its ``sleep`` ticks it down."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.tty = out.isatty()
-        self.last_line = 0.0
-        self.frames = "|/-\\"
+        self.remaining = 0.0
+        self.last_line = -float("inf")
         self.frame = 0
 
     def __call__(self, remaining: float) -> None:
-        minutes, seconds = divmod(int(remaining), 60)
+        self.remaining = remaining
+        self._show()
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(1.0, left))
+            self.remaining -= min(1.0, left)
+            self._show()
+
+    def _show(self) -> None:
+        minutes, seconds = divmod(max(0, int(self.remaining)), 60)
         text = f"waiting for you to confirm in the browser: {minutes}:{seconds:02d} left"
         if self.tty:
-            self.frame = (self.frame + 1) % len(self.frames)
-            self.out.write(f"\r{self.frames[self.frame]} {text} ")
+            self.frame = (self.frame + 1) % len(_SPINNER)
+            self.out.write(f"\r{_SPINNER[self.frame]} {text} ")
             self.out.flush()
         elif time.monotonic() - self.last_line >= 60:
             self.last_line = time.monotonic()
@@ -89,6 +104,7 @@ def _login(args: argparse.Namespace) -> int:
             server_url=args.server_url,
             on_code=show,
             on_wait=countdown,
+            sleep=countdown.sleep,
             login_client_id=args.login_client_id,
         )
     finally:

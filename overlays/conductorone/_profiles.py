@@ -130,7 +130,7 @@ def load_profile(name: str = DEFAULT_PROFILE, path: Path | None = None) -> Profi
     path = path or config_path()
     data = _read(path)
     profiles = data.get("profiles")
-    if not data:
+    if not data and not path.exists():
         raise CredentialsError(
             f"no profile {name!r}: {path} does not exist (python -m conductorone login <tenant>)"
         )
