@@ -771,3 +771,14 @@ def test_the_readme_standard_library_receiver_verifies_and_refuses() -> None:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def test_the_body_must_be_the_raw_bytes() -> None:
+    signer = WebhookSigner("acme")
+    verifier = WebhookVerifier("acme", jwks=signer.jwks(), replay_guard=None)
+    delivery = signer.delivery("https://hooks.example.com/c1", TEST_EVENT, {})
+    with pytest.raises(TypeError, match="raw bytes"):
+        verifier.verify(**{**delivery.as_kwargs(), "body": delivery.body.decode()})
+    with pytest.raises(TypeError, match="raw bytes"):
+        verifier.verify(**{**delivery.as_kwargs(), "body": json.loads(delivery.body)})
+    assert verifier.verify(**{**delivery.as_kwargs(), "body": bytearray(delivery.body)}).event == TEST_EVENT

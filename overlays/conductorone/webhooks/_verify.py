@@ -101,6 +101,17 @@ class HasItems(Protocol):
 Headers = Union[HasItems, Iterable[tuple[Any, Any]]]  # noqa: UP007 - a runtime alias on Python 3.10
 
 
+def _raw_body(body: object) -> bytes:
+    """The body as bytes; text is refused (its bytes, which the token signs, are not known)."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    kind = "text" if isinstance(body, str) else type(body).__name__
+    raise TypeError(
+        f"body: the raw bytes as received are needed to check htb_s256, not {kind} "
+        "(read the request body before any JSON parsing: request.body(), rfile.read(...))"
+    )
+
+
 def _header_map(headers: Headers) -> dict[str, str]:
     items = headers.items() if isinstance(headers, HasItems) else headers
     found: dict[str, str] = {}
@@ -175,6 +186,7 @@ class WebhookVerifier:
         """The event of a genuine delivery, or the :class:`WebhookVerificationError` saying
         what did not match. ``url``: the URL ConductorOne called (the public one, behind a
         proxy); ``body``: the raw bytes, before any parsing."""
+        body = _raw_body(body)
         token, header, signed = self._open(headers)
         key = self.keys.key(header.get("kid"), header["alg"])
         return self._finish(token, header, signed, key, method, url, headers, body)
@@ -188,6 +200,7 @@ class WebhookVerifier:
         body: bytes,
     ) -> WebhookEvent:
         """:meth:`verify`, fetching the JWKS without blocking the event loop."""
+        body = _raw_body(body)
         token, header, signed = self._open(headers)
         key = await self.keys.akey(header.get("kid"), header["alg"])
         return self._finish(token, header, signed, key, method, url, headers, body)
