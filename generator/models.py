@@ -132,7 +132,7 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
         cls = prop.class_info.name
         value = "int" if prop.value_type is int else "str"
         literal = f"{cls} | Literal[{', '.join(repr(v) for v in prop.values.values())}]"
-        return TypeView(cls, literal, literal, f"{cls}({{}})",
+        return TypeView(cls, literal, literal, f"enum_of({cls}, {{}})",
                         f'to_enum({cls}, {{}}, "{{field}}")', frozenset(), frozenset({cls}),
                         json_type="integer" if value == "int" else "string")  # fmt: skip
     if isinstance(prop, ModelProperty):
@@ -142,11 +142,12 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
     if isinstance(prop, ListProperty):
         inner = type_view(prop.inner_property, where, depth + 1)
         item = f"item{depth}_"
-        read = (
-            f"[{_fill(inner.read, item)} for {item} in {{}} if {item} is not None]"
-            if inner.read
-            else f"[{item} for {item} in {{}} if {item} is not None]"
-        )
+        if inner.child_model and inner.read == f"{inner.child_model}.from_dict({{}})":
+            read = f"{inner.child_model}.from_list({{}})"  # one loop in Model, no call per item
+        elif inner.read:
+            read = f"[{_fill(inner.read, item)} for {item} in {{}} if {item} is not None]"
+        else:
+            read = "plain_list({})"
         convert = (
             f'None if {{}} is None else [{_fill(inner.convert, item)} for {item} in to_list({{}}, "{{field}}") or ()]'
             if inner.convert

@@ -285,3 +285,76 @@ def test_to_dict_is_the_callers_to_change(package: Path) -> None:
         """,
         PRELUDE,
     )
+
+
+def test_after_a_full_read_to_json_is_what_was_sent_until_something_changes(package: Path) -> None:
+    """Reading every field converts much (timestamps, enums, lists of models), yet writing back
+    gives the API's own JSON, byte for byte, until something changes in place, at any depth."""
+    run_against(
+        package,
+        """
+        from conductorone_api.models import App, User, UserAttributeMappingSource
+        from conductorone_api.types import Model
+        sent = {
+            "id": "a1", "createdAt": "2026-02-03T04:05:06.123456789Z", "futureField": {"x": [1]},
+            "appOwners": [
+                {"id": "u1", "emails": ["x@y", "z@y"], "status": "ENABLED", "profile": {"k": ["v"]},
+                 "emailSources": [{"appId": "s1", "value": "x@y"}, {"appId": "s2"}]},
+                {"id": "u2", "status": "NOT_YET_KNOWN", "createdAt": "2026-01-01T00:00:00Z"},
+            ],
+        }
+        text = json.dumps(sent, separators=(",", ":"), ensure_ascii=False)
+
+        def read_all(value):
+            if isinstance(value, Model):
+                for name in type(value)._FIELDS:
+                    read_all(getattr(value, name))
+            elif isinstance(value, list):
+                for item in value:
+                    read_all(item)
+
+        def fresh():
+            app = App.from_dict(json.loads(text))
+            read_all(app)
+            return app
+
+        app = fresh()
+        assert app.app_owners[1].status == "NOT_YET_KNOWN"  # an unknown enum value is kept
+        assert app.app_owners[0].status is app.app_owners[0].status.__class__.ENABLED
+        assert app.to_json() == text and app.to_dict() == sent
+        changes = {
+            "append a plain value": lambda a: a.app_owners[0].emails.append("q@y"),
+            "replace a plain value": lambda a: a.app_owners[0].emails.__setitem__(0, "q@y"),
+            "set a field of a model in a list": lambda a: setattr(a.app_owners[0].email_sources[1], "app_id", "s9"),
+            "append a model": lambda a: a.app_owners[0].email_sources.append(UserAttributeMappingSource(app_id="s3")),
+            "replace a model": lambda a: a.app_owners[0].email_sources.__setitem__(0, UserAttributeMappingSource()),
+            "reorder models": lambda a: a.app_owners.reverse(),
+            "set an enum": lambda a: setattr(a.app_owners[0], "status", "DISABLED"),
+            "set a timestamp": lambda a: setattr(a.app_owners[1], "created_at", datetime.datetime(2027, 1, 1)),
+            "remove a model": lambda a: a.app_owners.pop(),
+        }
+        for name, change in changes.items():
+            app = fresh()
+            change(app)
+            written = app.to_json()
+            assert written != text, name
+            assert json.loads(written) == app.to_dict(), name
+            again = App.from_dict(json.loads(written))
+            read_all(again)
+            assert again == app, name
+        # the JSON the model was made from is never changed by any of that
+        original = json.loads(text)
+        app = App.from_dict(original)
+        read_all(app)
+        for change in changes.values():
+            change(app)
+        assert original == sent
+        # arrays are read as arrays, nulls left out; anything else is a lazy error naming the field
+        assert [u.id for u in App.from_dict({"appOwners": [None, {"id": "u"}]}).app_owners] == ["u"]
+        assert User.from_dict({"roleIds": ["r1", None, "r2"]}).role_ids == ["r1", "r2"]
+        assert raises(ValueError, lambda: App.from_dict({"appOwners": "u1"}).app_owners).startswith("App.app_owners")
+        assert raises(ValueError, lambda: App.from_dict({"appOwners": ["u1"]}).app_owners).startswith("App.app_owners")
+        assert raises(ValueError, lambda: User.from_dict({"roleIds": "r1"}).role_ids).startswith("User.role_ids")
+        """,
+        PRELUDE,
+    )

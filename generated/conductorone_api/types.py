@@ -52,6 +52,21 @@ def parse_date(value: str) -> datetime.date:
 E = TypeVar("E", bound=enum.Enum)
 
 
+def enum_of(cls: type[E], value: Any) -> E:
+    """The member of ``cls`` for a value the API sent: one dict lookup (an enum call costs
+    several frames); a value ``cls`` does not list goes through ``cls(value)`` and is kept."""
+    member = cls._value2member_map_.get(value)  # pyright: ignore[reportPrivateUsage]
+    return cast(E, member) if member is not None else cls(value)
+
+
+def plain_list(value: Any) -> list[Any]:
+    """A copy of a JSON array of plain values (nulls left out): the model's to change."""
+    if type(value) is not list:
+        raise TypeError(f"expected a JSON array, not {_short(value)}")
+    items: list[Any] = cast(Any, value)
+    return items.copy() if None not in items else [item for item in items if item is not None]
+
+
 def to_enum(cls: type[E], value: Any, field: str) -> E | None:
     """A user's value for an enum field: a member of ``cls``, a member of another enum with
     the same value (many enums of this API repeat each other's values), or the plain value.
@@ -229,6 +244,25 @@ class Model:
         self._extra = None
         return self
 
+    @classmethod
+    def from_list(cls: type[M], value: Any) -> list[M]:
+        """The models of a JSON array of objects (nulls left out); nothing is converted yet."""
+        if type(value) is not list:
+            raise TypeError(f"{cls.__name__}: expected a JSON array, not {_short(value)}")
+        items: list[Any] = cast(Any, value)
+        models: list[M] = []
+        new = object.__new__
+        for item in items:
+            if type(item) is dict:  # inline from_dict: one frame less per item
+                model = new(cls)
+                model._json = cast("dict[str, Any]", item)
+                model._values = _NO_VALUES
+                model._extra = None
+                models.append(model)
+            elif item is not None:
+                models.append(cls.from_dict(item))
+        return models
+
     def _read(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
         values = self._values
         if key in values:
@@ -299,10 +333,8 @@ class Model:
         known = self._KEYS
         keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
         values = self._values
-        if share and keep_unread_extra and self._as_sent(values):
-            sent = self._json
-            if type(sent) is dict and None not in sent.values():
-                return cast("dict[str, Any]", sent)  # nothing to leave out or to encode again: what the API sent, as is
+        if share and self._sent_as_is():
+            return cast("dict[str, Any]", self._json)  # nothing to leave out or to encode again
         if share:
             out: dict[str, Any] = {
                 key: value
@@ -332,17 +364,33 @@ class Model:
         return out
 
     def _as_sent(self, values: dict[str, Any]) -> bool:
-        """Whether writing this model back gives what the API sent: nothing set, nothing read
-        that could have been changed in place (only timestamps, enums, strings...)."""
+        """Whether writing this model back gives what the API sent: nothing set, and what was
+        read (and so may have been changed in place) still the same: timestamps, enums and
+        strings cannot change; a list still holds what was sent, its models unchanged too."""
         if not values:
             return True
         if hasattr(self, "_changed"):
             return False
         sent = self._json  # a model made by __init__ has nothing sent: its values are all new
-        return all(
-            value is None or (key in sent and (type(value) in _SCALARS or isinstance(value, _STAYS)))
-            for key, value in values.items()
-        )
+        for key, value in values.items():
+            if value is None:
+                continue
+            if key not in sent:
+                return False
+            if not (type(value) in _SCALARS or isinstance(value, _STAYS) or _unchanged(value, sent[key])):
+                return False
+        return True
+
+    def _sent_as_is(self) -> bool:
+        """Whether what the API sent is, as it is, this model's JSON: as sent (above), no extra
+        key read or dropped, no null to leave out."""
+        sent = self._json
+        if self._extra is not None or type(sent) is not dict or None in sent.values():
+            return False
+        if not self._KEEPS_EXTRA and not self._KEYS.issuperset(self._json):  # (sent is narrowed to dict[Unknown])
+            return False
+        values = self._values
+        return values is _NO_VALUES or self._as_sent(values)
 
     def __repr__(self) -> str:
         """Only the fields that are set (and what the API sent beyond them)."""
@@ -461,6 +509,38 @@ _NO_VALUES: dict[str, Any] = {}  # a parsed model's values until one is converte
 _SCALARS = frozenset({str, int, float, bool})
 _STAYS = (enum.Enum, datetime.date)  # converted values that cannot change in place (datetime too)
 _CONTAINERS = frozenset({dict, list})
+
+
+def _unchanged(value: Any, sent: Any) -> bool:
+    """Whether ``value``, read from the model where the API sent ``sent``, still writes back
+    as ``sent``: the same model, or a list of the same items (its models unchanged). Called for
+    every model and list after a full read, so it inlines the common case: a model whose
+    fields were read but none converted."""
+    if isinstance(value, Model):
+        return value._json is sent and value._sent_as_is()  # pyright: ignore[reportPrivateUsage]  # the same module's
+    items: list[Any] = value  # (annotated, not narrowed: pyright would see list[Unknown])
+    originals: list[Any] = sent
+    if type(items) is not list or type(originals) is not list or len(items) != len(originals):
+        return False
+    for item, original in zip(items, originals):
+        if item is original:  # a plain value (a list read from a model shares them)
+            continue
+        if isinstance(item, Model):
+            if item._json is not original:  # pyright: ignore[reportPrivateUsage]
+                return False
+            if (
+                item._values is _NO_VALUES  # pyright: ignore[reportPrivateUsage]
+                and item._extra is None  # pyright: ignore[reportPrivateUsage]
+                and item._KEEPS_EXTRA  # pyright: ignore[reportPrivateUsage]
+                and type(original) is dict
+                and None not in original.values()
+            ):
+                continue
+            if not item._sent_as_is():  # pyright: ignore[reportPrivateUsage]
+                return False
+        elif type(item) in _CONTAINERS or item != original:  # an enum equals its value
+            return False
+    return True
 
 
 def _encode(value: Any, share: bool) -> Any:

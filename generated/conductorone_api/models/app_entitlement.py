@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
-from ..types import Model, parse_datetime, to_enum, to_list
+from ..types import Model, enum_of, parse_datetime, plain_list, to_enum, to_list
 from .app_entitlement_purpose import AppEntitlementPurpose
 
 
@@ -16,7 +16,7 @@ def _read_annotations(value: Any) -> Any:
 
 
 def _read_compliance_framework_value_ids(value: Any) -> Any:
-    return [item0_ for item0_ in value if item0_ is not None]
+    return plain_list(value)
 
 
 def _convert_compliance_framework_value_ids(value: Any) -> Any:
@@ -44,7 +44,7 @@ def _read_provisioner_policy(value: Any) -> Any:
 
 
 def _read_purpose(value: Any) -> Any:
-    return AppEntitlementPurpose(value)
+    return enum_of(AppEntitlementPurpose, value)
 
 
 def _convert_purpose(value: Any) -> Any:

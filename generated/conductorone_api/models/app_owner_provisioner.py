@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from ..types import Model, to_list
+from ..types import Model, plain_list, to_list
 
 
 def _read_fallback_user_ids(value: Any) -> Any:
-    return [item0_ for item0_ in value if item0_ is not None]
+    return plain_list(value)
 
 
 def _convert_fallback_user_ids(value: Any) -> Any:

@@ -10,7 +10,7 @@ from ..types import Model, to_list
 
 
 def _read_provision_steps(value: Any) -> Any:
-    return [ProvisionPolicy.from_dict(item0_) for item0_ in value if item0_ is not None]
+    return ProvisionPolicy.from_list(value)
 
 
 def _convert_provision_steps(value: Any) -> Any:
