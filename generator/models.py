@@ -190,6 +190,21 @@ def _function(name: str, expression: str) -> str:
     return f"def {name}(value: Any) -> Any:\n    return {_fill(expression, 'value')}\n"
 
 
+_CALL = re.compile(r"^([A-Za-z_][\w.]*)\(\{\}\)$")  # parse_datetime({}), App.from_list({})
+_ENUM = re.compile(r"^enum_of\((\w+), \{\}\)$")
+
+
+def _reader(name: str, expression: str) -> tuple[str, str | None]:
+    """The reader a property hands ``Model._read``, and the module-level code defining it, if
+    any: a plain call is passed as it is and an enum as a ``partial`` (no Python frame of ours
+    around either: reading every field calls these once per field)."""
+    if found := _CALL.match(expression):
+        return found[1], None
+    if found := _ENUM.match(expression):
+        return f"_read_{name}", f"_read_{name} = partial(enum_of, {found[1]})\n"
+    return f"_read_{name}", _function(f"_read_{name}", expression)
+
+
 def _join(parts: Iterable[str]) -> str:
     return " | ".join(dict.fromkeys(parts))
 
@@ -208,8 +223,9 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
         dict_refs.update(_DICT_PLACEHOLDER.findall(types.dict_value))
         reader = converter = None
         if types.read:
-            reader = f"_read_{name}"
-            functions.append(_function(reader, types.read))
+            reader, function = _reader(name, types.read)
+            if function:
+                functions.append(function)
         if types.convert:
             converter = f"_convert_{name}"
             functions.append(_function(converter, types.convert.replace("{field}", f"{cls}.{name}")))

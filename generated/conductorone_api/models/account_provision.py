@@ -8,18 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_config(value: Any) -> Any:
-    return AccountProvisionConfig.from_dict(value)
-
-
-def _read_do_not_save(value: Any) -> Any:
-    return AccountProvisionDoNotSave.from_dict(value)
-
-
-def _read_save_to_vault(value: Any) -> Any:
-    return SaveToVault.from_dict(value)
-
-
 class AccountProvision(Model):
     """Provision a new account through the connector."""
 
@@ -64,7 +52,7 @@ class AccountProvision(Model):
     def config(self) -> AccountProvisionConfig | None:
         """The ``config`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["config"] if "config" in values else self._read("config", _read_config)
+        return values["config"] if "config" in values else self._read("config", AccountProvisionConfig.from_dict)
 
     @config.setter
     def config(self, value: AccountProvisionConfig | None) -> None:
@@ -84,7 +72,11 @@ class AccountProvision(Model):
     def do_not_save(self) -> AccountProvisionDoNotSave | None:
         """Do not save the created account's credentials."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["doNotSave"] if "doNotSave" in values else self._read("doNotSave", _read_do_not_save)
+        return (
+            values["doNotSave"]
+            if "doNotSave" in values
+            else self._read("doNotSave", AccountProvisionDoNotSave.from_dict)
+        )
 
     @do_not_save.setter
     def do_not_save(self, value: AccountProvisionDoNotSave | None) -> None:
@@ -94,7 +86,7 @@ class AccountProvision(Model):
     def save_to_vault(self) -> SaveToVault | None:
         """Save the created account's credentials to these vaults."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["saveToVault"] if "saveToVault" in values else self._read("saveToVault", _read_save_to_vault)
+        return values["saveToVault"] if "saveToVault" in values else self._read("saveToVault", SaveToVault.from_dict)
 
     @save_to_vault.setter
     def save_to_vault(self, value: SaveToVault | None) -> None:

@@ -5,58 +5,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, Literal, TypedDict
 
 from ..types import Model, enum_of, parse_datetime, plain_list, to_enum, to_list
 from .app_entitlement_purpose import AppEntitlementPurpose
 
 
-def _read_annotations(value: Any) -> Any:
-    return AppEntitlementAnnotations.from_dict(value)
-
-
-def _read_compliance_framework_value_ids(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_compliance_framework_value_ids(value: Any) -> Any:
     return to_list(value, "AppEntitlement.compliance_framework_value_ids")
 
 
-def _read_created_at(value: Any) -> Any:
-    return parse_datetime(value)
-
-
-def _read_deleted_at(value: Any) -> Any:
-    return parse_datetime(value)
-
-
-def _read_deprovisioner_policy(value: Any) -> Any:
-    return ProvisionPolicy.from_dict(value)
-
-
-def _read_duration_unset(value: Any) -> Any:
-    return AppEntitlementDurationUnset.from_dict(value)
-
-
-def _read_provisioner_policy(value: Any) -> Any:
-    return ProvisionPolicy.from_dict(value)
-
-
-def _read_purpose(value: Any) -> Any:
-    return enum_of(AppEntitlementPurpose, value)
+_read_purpose = partial(enum_of, AppEntitlementPurpose)
 
 
 def _convert_purpose(value: Any) -> Any:
     return to_enum(AppEntitlementPurpose, value, "AppEntitlement.purpose")
-
-
-def _read_source_connector_ids(value: Any) -> Any:
-    return AppEntitlementSourceConnectorIds.from_dict(value)
-
-
-def _read_updated_at(value: Any) -> Any:
-    return parse_datetime(value)
 
 
 class AppEntitlement(Model):
@@ -236,7 +200,11 @@ class AppEntitlement(Model):
     def annotations(self) -> AppEntitlementAnnotations | None:
         """Annotations attached to the app entitlement."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["annotations"] if "annotations" in values else self._read("annotations", _read_annotations)
+        return (
+            values["annotations"]
+            if "annotations" in values
+            else self._read("annotations", AppEntitlementAnnotations.from_dict)
+        )
 
     @annotations.setter
     def annotations(self, value: AppEntitlementAnnotations | None) -> None:
@@ -289,7 +257,7 @@ class AppEntitlement(Model):
         return (
             values["complianceFrameworkValueIds"]
             if "complianceFrameworkValueIds" in values
-            else self._read("complianceFrameworkValueIds", _read_compliance_framework_value_ids)
+            else self._read("complianceFrameworkValueIds", plain_list)
         )
 
     @compliance_framework_value_ids.setter
@@ -303,7 +271,7 @@ class AppEntitlement(Model):
     def created_at(self) -> datetime.datetime | None:
         """The ``createdAt`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["createdAt"] if "createdAt" in values else self._read("createdAt", _read_created_at)
+        return values["createdAt"] if "createdAt" in values else self._read("createdAt", parse_datetime)
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:
@@ -327,7 +295,7 @@ class AppEntitlement(Model):
     def deleted_at(self) -> datetime.datetime | None:
         """The ``deletedAt`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["deletedAt"] if "deletedAt" in values else self._read("deletedAt", _read_deleted_at)
+        return values["deletedAt"] if "deletedAt" in values else self._read("deletedAt", parse_datetime)
 
     @deleted_at.setter
     def deleted_at(self, value: datetime.datetime | None) -> None:
@@ -340,7 +308,7 @@ class AppEntitlement(Model):
         return (
             values["deprovisionerPolicy"]
             if "deprovisionerPolicy" in values
-            else self._read("deprovisionerPolicy", _read_deprovisioner_policy)
+            else self._read("deprovisionerPolicy", ProvisionPolicy.from_dict)
         )
 
     @deprovisioner_policy.setter
@@ -382,7 +350,9 @@ class AppEntitlement(Model):
         """Set when the entitlement has no maximum grant duration."""
         values = self._values  # set or already converted (inline: this is the hot path)
         return (
-            values["durationUnset"] if "durationUnset" in values else self._read("durationUnset", _read_duration_unset)
+            values["durationUnset"]
+            if "durationUnset" in values
+            else self._read("durationUnset", AppEntitlementDurationUnset.from_dict)
         )
 
     @duration_unset.setter
@@ -500,7 +470,7 @@ class AppEntitlement(Model):
         return (
             values["provisionerPolicy"]
             if "provisionerPolicy" in values
-            else self._read("provisionerPolicy", _read_provisioner_policy)
+            else self._read("provisionerPolicy", ProvisionPolicy.from_dict)
         )
 
     @provisioner_policy.setter
@@ -574,7 +544,7 @@ class AppEntitlement(Model):
         return (
             values["sourceConnectorIds"]
             if "sourceConnectorIds" in values
-            else self._read("sourceConnectorIds", _read_source_connector_ids)
+            else self._read("sourceConnectorIds", AppEntitlementSourceConnectorIds.from_dict)
         )
 
     @source_connector_ids.setter
@@ -595,7 +565,7 @@ class AppEntitlement(Model):
     def updated_at(self) -> datetime.datetime | None:
         """The ``updatedAt`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["updatedAt"] if "updatedAt" in values else self._read("updatedAt", _read_updated_at)
+        return values["updatedAt"] if "updatedAt" in values else self._read("updatedAt", parse_datetime)
 
     @updated_at.setter
     def updated_at(self, value: datetime.datetime | None) -> None:

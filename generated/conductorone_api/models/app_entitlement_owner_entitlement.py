@@ -9,14 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, parse_datetime
 
 
-def _read_app_entitlement(value: Any) -> Any:
-    return AppEntitlement.from_dict(value)
-
-
-def _read_created_at(value: Any) -> Any:
-    return parse_datetime(value)
-
-
 class AppEntitlementOwnerEntitlement(Model):
     """AppEntitlementOwnerEntitlement represents an entitlement ownership source for an app entitlement."""
 
@@ -65,7 +57,7 @@ class AppEntitlementOwnerEntitlement(Model):
         return (
             values["appEntitlement"]
             if "appEntitlement" in values
-            else self._read("appEntitlement", _read_app_entitlement)
+            else self._read("appEntitlement", AppEntitlement.from_dict)
         )
 
     @app_entitlement.setter
@@ -86,7 +78,7 @@ class AppEntitlementOwnerEntitlement(Model):
     def created_at(self) -> datetime.datetime | None:
         """The ``createdAt`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["createdAt"] if "createdAt" in values else self._read("createdAt", _read_created_at)
+        return values["createdAt"] if "createdAt" in values else self._read("createdAt", parse_datetime)
 
     @created_at.setter
     def created_at(self, value: datetime.datetime | None) -> None:

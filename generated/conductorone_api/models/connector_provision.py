@@ -8,18 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_account(value: Any) -> Any:
-    return AccountProvision.from_dict(value)
-
-
-def _read_default_behavior(value: Any) -> Any:
-    return DefaultBehavior.from_dict(value)
-
-
-def _read_delete_account(value: Any) -> Any:
-    return DeleteAccount.from_dict(value)
-
-
 class ConnectorProvision(Model):
     """Indicates that a connector should perform the provisioning."""
 
@@ -56,7 +44,7 @@ class ConnectorProvision(Model):
     def account(self) -> AccountProvision | None:
         """Provision a new account through the connector."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["account"] if "account" in values else self._read("account", _read_account)
+        return values["account"] if "account" in values else self._read("account", AccountProvision.from_dict)
 
     @account.setter
     def account(self, value: AccountProvision | None) -> None:
@@ -69,7 +57,7 @@ class ConnectorProvision(Model):
         return (
             values["defaultBehavior"]
             if "defaultBehavior" in values
-            else self._read("defaultBehavior", _read_default_behavior)
+            else self._read("defaultBehavior", DefaultBehavior.from_dict)
         )
 
     @default_behavior.setter
@@ -81,7 +69,9 @@ class ConnectorProvision(Model):
         """The ``deleteAccount`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
         return (
-            values["deleteAccount"] if "deleteAccount" in values else self._read("deleteAccount", _read_delete_account)
+            values["deleteAccount"]
+            if "deleteAccount" in values
+            else self._read("deleteAccount", DeleteAccount.from_dict)
         )
 
     @delete_account.setter

@@ -8,10 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_app_entitlement_ref(value: Any) -> Any:
-    return AppEntitlementRef.from_dict(value)
-
-
 class CreateAppEntitlementEntitlementOwnerRequest(Model):
     """CreateAppEntitlementEntitlementOwnerRequest is the request for creating an entitlement ownership source on an
     entitlement."""
@@ -44,7 +40,7 @@ class CreateAppEntitlementEntitlementOwnerRequest(Model):
         return (
             values["appEntitlementRef"]
             if "appEntitlementRef" in values
-            else self._read("appEntitlementRef", _read_app_entitlement_ref)
+            else self._read("appEntitlementRef", AppEntitlementRef.from_dict)
         )
 
     @app_entitlement_ref.setter

@@ -8,10 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_app_entitlement_owner_entitlement(value: Any) -> Any:
-    return AppEntitlementOwnerEntitlement.from_dict(value)
-
-
 class CreateAppEntitlementEntitlementOwnerResponse(Model):
     """CreateAppEntitlementEntitlementOwnerResponse is the response for creating an entitlement ownership source on
     an entitlement."""
@@ -44,7 +40,7 @@ class CreateAppEntitlementEntitlementOwnerResponse(Model):
         return (
             values["appEntitlementOwnerEntitlement"]
             if "appEntitlementOwnerEntitlement" in values
-            else self._read("appEntitlementOwnerEntitlement", _read_app_entitlement_owner_entitlement)
+            else self._read("appEntitlementOwnerEntitlement", AppEntitlementOwnerEntitlement.from_dict)
         )
 
     @app_entitlement_owner_entitlement.setter

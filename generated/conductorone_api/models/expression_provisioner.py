@@ -9,16 +9,8 @@ from typing import Any, TypedDict
 from ..types import Model, plain_list, to_list
 
 
-def _read_expressions(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_expressions(value: Any) -> Any:
     return to_list(value, "ExpressionProvisioner.expressions")
-
-
-def _read_fallback_user_ids(value: Any) -> Any:
-    return plain_list(value)
 
 
 def _convert_fallback_user_ids(value: Any) -> Any:
@@ -71,7 +63,7 @@ class ExpressionProvisioner(Model):
     def expressions(self) -> list[str] | None:
         """The ``expressions`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["expressions"] if "expressions" in values else self._read("expressions", _read_expressions)
+        return values["expressions"] if "expressions" in values else self._read("expressions", plain_list)
 
     @expressions.setter
     def expressions(self, value: Sequence[str] | None) -> None:
@@ -81,11 +73,7 @@ class ExpressionProvisioner(Model):
     def fallback_user_ids(self) -> list[str] | None:
         """The ``fallbackUserIds`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return (
-            values["fallbackUserIds"]
-            if "fallbackUserIds" in values
-            else self._read("fallbackUserIds", _read_fallback_user_ids)
-        )
+        return values["fallbackUserIds"] if "fallbackUserIds" in values else self._read("fallbackUserIds", plain_list)
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:

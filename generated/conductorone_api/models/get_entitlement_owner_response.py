@@ -8,10 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_app_owner_entitlement(value: Any) -> Any:
-    return AppOwnerEntitlement.from_dict(value)
-
-
 class GetEntitlementOwnerResponse(Model):
     """GetEntitlementOwnerResponse is the response for getting an entitlement ownership source."""
 
@@ -43,7 +39,7 @@ class GetEntitlementOwnerResponse(Model):
         return (
             values["appOwnerEntitlement"]
             if "appOwnerEntitlement" in values
-            else self._read("appOwnerEntitlement", _read_app_owner_entitlement)
+            else self._read("appOwnerEntitlement", AppOwnerEntitlement.from_dict)
         )
 
     @app_owner_entitlement.setter

@@ -9,10 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, plain_list, to_list
 
 
-def _read_fallback_user_ids(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_fallback_user_ids(value: Any) -> Any:
     return to_list(value, "ManagerProvisioner.fallback_user_ids")
 
@@ -59,11 +55,7 @@ class ManagerProvisioner(Model):
     def fallback_user_ids(self) -> list[str] | None:
         """The ``fallbackUserIds`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return (
-            values["fallbackUserIds"]
-            if "fallbackUserIds" in values
-            else self._read("fallbackUserIds", _read_fallback_user_ids)
-        )
+        return values["fallbackUserIds"] if "fallbackUserIds" in values else self._read("fallbackUserIds", plain_list)
 
     @fallback_user_ids.setter
     def fallback_user_ids(self, value: Sequence[str] | None) -> None:

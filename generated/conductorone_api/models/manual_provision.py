@@ -9,14 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, plain_list, to_list
 
 
-def _read_assignee(value: Any) -> Any:
-    return ProvisionerAssignment.from_dict(value)
-
-
-def _read_user_ids(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_user_ids(value: Any) -> Any:
     return to_list(value, "ManualProvision.user_ids")
 
@@ -57,7 +49,7 @@ class ManualProvision(Model):
     def assignee(self) -> ProvisionerAssignment | None:
         """Who is assigned a manual provisioning step. Only one of its fields is set at a time."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["assignee"] if "assignee" in values else self._read("assignee", _read_assignee)
+        return values["assignee"] if "assignee" in values else self._read("assignee", ProvisionerAssignment.from_dict)
 
     @assignee.setter
     def assignee(self, value: ProvisionerAssignment | None) -> None:
@@ -77,7 +69,7 @@ class ManualProvision(Model):
     def user_ids(self) -> list[str] | None:
         """The ``userIds`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["userIds"] if "userIds" in values else self._read("userIds", _read_user_ids)
+        return values["userIds"] if "userIds" in values else self._read("userIds", plain_list)
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:

@@ -9,10 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, to_list
 
 
-def _read_provision_steps(value: Any) -> Any:
-    return ProvisionPolicy.from_list(value)
-
-
 def _convert_provision_steps(value: Any) -> Any:
     return to_list(value, "MultiStep.provision_steps")
 
@@ -48,7 +44,7 @@ class MultiStep(Model):
         return (
             values["provisionSteps"]
             if "provisionSteps" in values
-            else self._read("provisionSteps", _read_provision_steps)
+            else self._read("provisionSteps", ProvisionPolicy.from_list)
         )
 
     @provision_steps.setter

@@ -8,38 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_action(value: Any) -> Any:
-    return ActionProvision.from_dict(value)
-
-
-def _read_connector(value: Any) -> Any:
-    return ConnectorProvision.from_dict(value)
-
-
-def _read_delegated(value: Any) -> Any:
-    return DelegatedProvision.from_dict(value)
-
-
-def _read_external_ticket(value: Any) -> Any:
-    return ExternalTicketProvision.from_dict(value)
-
-
-def _read_manual(value: Any) -> Any:
-    return ManualProvision.from_dict(value)
-
-
-def _read_multi_step(value: Any) -> Any:
-    return MultiStep.from_dict(value)
-
-
-def _read_unconfigured(value: Any) -> Any:
-    return ProvisionPolicyUnconfigured.from_dict(value)
-
-
-def _read_webhook(value: Any) -> Any:
-    return WebhookProvision.from_dict(value)
-
-
 class ProvisionPolicy(Model):
     """ProvisionPolicy indicates how a provision step should be processed. Only one of its fields is set at a time."""
 
@@ -96,7 +64,7 @@ class ProvisionPolicy(Model):
     def action(self) -> ActionProvision | None:
         """Provisioning is carried out by a connector action."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["action"] if "action" in values else self._read("action", _read_action)
+        return values["action"] if "action" in values else self._read("action", ActionProvision.from_dict)
 
     @action.setter
     def action(self, value: ActionProvision | None) -> None:
@@ -106,7 +74,7 @@ class ProvisionPolicy(Model):
     def connector(self) -> ConnectorProvision | None:
         """Indicates that a connector should perform the provisioning."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["connector"] if "connector" in values else self._read("connector", _read_connector)
+        return values["connector"] if "connector" in values else self._read("connector", ConnectorProvision.from_dict)
 
     @connector.setter
     def connector(self, value: ConnectorProvision | None) -> None:
@@ -116,7 +84,7 @@ class ProvisionPolicy(Model):
     def delegated(self) -> DelegatedProvision | None:
         """Provisioning is delegated to another entitlement's provision policy."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["delegated"] if "delegated" in values else self._read("delegated", _read_delegated)
+        return values["delegated"] if "delegated" in values else self._read("delegated", DelegatedProvision.from_dict)
 
     @delegated.setter
     def delegated(self, value: DelegatedProvision | None) -> None:
@@ -129,7 +97,7 @@ class ProvisionPolicy(Model):
         return (
             values["externalTicket"]
             if "externalTicket" in values
-            else self._read("externalTicket", _read_external_ticket)
+            else self._read("externalTicket", ExternalTicketProvision.from_dict)
         )
 
     @external_ticket.setter
@@ -140,7 +108,7 @@ class ProvisionPolicy(Model):
     def manual(self) -> ManualProvision | None:
         """A person must carry out the provisioning."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["manual"] if "manual" in values else self._read("manual", _read_manual)
+        return values["manual"] if "manual" in values else self._read("manual", ManualProvision.from_dict)
 
     @manual.setter
     def manual(self, value: ManualProvision | None) -> None:
@@ -150,7 +118,7 @@ class ProvisionPolicy(Model):
     def multi_step(self) -> MultiStep | None:
         """This provision step has multiple steps to process."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["multiStep"] if "multiStep" in values else self._read("multiStep", _read_multi_step)
+        return values["multiStep"] if "multiStep" in values else self._read("multiStep", MultiStep.from_dict)
 
     @multi_step.setter
     def multi_step(self, value: MultiStep | None) -> None:
@@ -160,7 +128,11 @@ class ProvisionPolicy(Model):
     def unconfigured(self) -> ProvisionPolicyUnconfigured | None:
         """Set when no provisioning is configured."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["unconfigured"] if "unconfigured" in values else self._read("unconfigured", _read_unconfigured)
+        return (
+            values["unconfigured"]
+            if "unconfigured" in values
+            else self._read("unconfigured", ProvisionPolicyUnconfigured.from_dict)
+        )
 
     @unconfigured.setter
     def unconfigured(self, value: ProvisionPolicyUnconfigured | None) -> None:
@@ -170,7 +142,7 @@ class ProvisionPolicy(Model):
     def webhook(self) -> WebhookProvision | None:
         """Provisioning is carried out by a webhook."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["webhook"] if "webhook" in values else self._read("webhook", _read_webhook)
+        return values["webhook"] if "webhook" in values else self._read("webhook", WebhookProvision.from_dict)
 
     @webhook.setter
     def webhook(self, value: WebhookProvision | None) -> None:

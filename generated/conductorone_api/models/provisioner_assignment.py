@@ -8,30 +8,6 @@ from typing import Any, TypedDict
 from ..types import Model
 
 
-def _read_app_owners(value: Any) -> Any:
-    return AppOwnerProvisioner.from_dict(value)
-
-
-def _read_entitlement_owners(value: Any) -> Any:
-    return EntitlementOwnerProvisioner.from_dict(value)
-
-
-def _read_expression(value: Any) -> Any:
-    return ExpressionProvisioner.from_dict(value)
-
-
-def _read_group(value: Any) -> Any:
-    return GroupProvisioner.from_dict(value)
-
-
-def _read_manager(value: Any) -> Any:
-    return ManagerProvisioner.from_dict(value)
-
-
-def _read_users(value: Any) -> Any:
-    return UserProvisioner.from_dict(value)
-
-
 class ProvisionerAssignment(Model):
     """Who is assigned a manual provisioning step. Only one of its fields is set at a time."""
 
@@ -80,7 +56,7 @@ class ProvisionerAssignment(Model):
     def app_owners(self) -> AppOwnerProvisioner | None:
         """The ``appOwners`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["appOwners"] if "appOwners" in values else self._read("appOwners", _read_app_owners)
+        return values["appOwners"] if "appOwners" in values else self._read("appOwners", AppOwnerProvisioner.from_dict)
 
     @app_owners.setter
     def app_owners(self, value: AppOwnerProvisioner | None) -> None:
@@ -93,7 +69,7 @@ class ProvisionerAssignment(Model):
         return (
             values["entitlementOwners"]
             if "entitlementOwners" in values
-            else self._read("entitlementOwners", _read_entitlement_owners)
+            else self._read("entitlementOwners", EntitlementOwnerProvisioner.from_dict)
         )
 
     @entitlement_owners.setter
@@ -104,7 +80,11 @@ class ProvisionerAssignment(Model):
     def expression(self) -> ExpressionProvisioner | None:
         """The ``expression`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["expression"] if "expression" in values else self._read("expression", _read_expression)
+        return (
+            values["expression"]
+            if "expression" in values
+            else self._read("expression", ExpressionProvisioner.from_dict)
+        )
 
     @expression.setter
     def expression(self, value: ExpressionProvisioner | None) -> None:
@@ -114,7 +94,7 @@ class ProvisionerAssignment(Model):
     def group(self) -> GroupProvisioner | None:
         """The ``group`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["group"] if "group" in values else self._read("group", _read_group)
+        return values["group"] if "group" in values else self._read("group", GroupProvisioner.from_dict)
 
     @group.setter
     def group(self, value: GroupProvisioner | None) -> None:
@@ -124,7 +104,7 @@ class ProvisionerAssignment(Model):
     def manager(self) -> ManagerProvisioner | None:
         """The ``manager`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["manager"] if "manager" in values else self._read("manager", _read_manager)
+        return values["manager"] if "manager" in values else self._read("manager", ManagerProvisioner.from_dict)
 
     @manager.setter
     def manager(self, value: ManagerProvisioner | None) -> None:
@@ -134,7 +114,7 @@ class ProvisionerAssignment(Model):
     def users(self) -> UserProvisioner | None:
         """The ``users`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["users"] if "users" in values else self._read("users", _read_users)
+        return values["users"] if "users" in values else self._read("users", UserProvisioner.from_dict)
 
     @users.setter
     def users(self, value: UserProvisioner | None) -> None:

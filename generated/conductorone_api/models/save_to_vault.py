@@ -9,10 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, plain_list, to_list
 
 
-def _read_vault_ids(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_vault_ids(value: Any) -> Any:
     return to_list(value, "SaveToVault.vault_ids")
 
@@ -45,7 +41,7 @@ class SaveToVault(Model):
     def vault_ids(self) -> list[str] | None:
         """The ``vaultIds`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["vaultIds"] if "vaultIds" in values else self._read("vaultIds", _read_vault_ids)
+        return values["vaultIds"] if "vaultIds" in values else self._read("vaultIds", plain_list)
 
     @vault_ids.setter
     def vault_ids(self, value: Sequence[str] | None) -> None:

@@ -9,10 +9,6 @@ from typing import Any, TypedDict
 from ..types import Model, plain_list, to_list
 
 
-def _read_user_ids(value: Any) -> Any:
-    return plain_list(value)
-
-
 def _convert_user_ids(value: Any) -> Any:
     return to_list(value, "UserProvisioner.user_ids")
 
@@ -59,7 +55,7 @@ class UserProvisioner(Model):
     def user_ids(self) -> list[str] | None:
         """The ``userIds`` field."""
         values = self._values  # set or already converted (inline: this is the hot path)
-        return values["userIds"] if "userIds" in values else self._read("userIds", _read_user_ids)
+        return values["userIds"] if "userIds" in values else self._read("userIds", plain_list)
 
     @user_ids.setter
     def user_ids(self, value: Sequence[str] | None) -> None:
