@@ -782,3 +782,18 @@ def test_the_body_must_be_the_raw_bytes() -> None:
     with pytest.raises(TypeError, match="raw bytes"):
         verifier.verify(**{**delivery.as_kwargs(), "body": json.loads(delivery.body)})
     assert verifier.verify(**{**delivery.as_kwargs(), "body": bytearray(delivery.body)}).event == TEST_EVENT
+
+
+def test_headers_may_be_any_pairs_even_an_iterator_read_once() -> None:
+    signer = WebhookSigner("acme")
+    verifier = WebhookVerifier("acme", jwks=signer.jwks(), replay_guard=None)
+    good = signer.delivery("https://hooks.example.com/c1", TEST_EVENT, {})
+    pairs = [(k.lower().encode(), v.encode()) for k, v in good.headers.items()]  # ASGI's raw headers
+    assert verifier.verify(**{**good.as_kwargs(), "headers": iter(pairs)}).event == TEST_EVENT
+    bad = signer.delivery("https://hooks.example.com/c1", TEST_EVENT, {}, headers={"Webhook-Version": "v2"})
+    bad_pairs = iter([(k, v) for k, v in bad.headers.items()])
+    with pytest.raises(WebhookHeaderMismatchError):  # the header check sees the pairs too
+        verifier.verify(**{**bad.as_kwargs(), "headers": bad_pairs})
+    doubled = [*good.headers.items(), ("Authorization", "Bearer x.y.z")]
+    with pytest.raises(WebhookMalformedError, match="more than once"):
+        verifier.verify(**{**good.as_kwargs(), "headers": doubled})

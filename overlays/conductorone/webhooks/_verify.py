@@ -187,9 +187,10 @@ class WebhookVerifier:
         what did not match. ``url``: the URL ConductorOne called (the public one, behind a
         proxy); ``body``: the raw bytes, before any parsing."""
         body = _raw_body(body)
-        token, header, signed = self._open(headers)
+        received = _header_map(headers)  # once: an iterator of pairs can be read only once
+        token, header, signed = self._open(received)
         key = self.keys.key(header.get("kid"), header["alg"])
-        return self._finish(token, header, signed, key, method, url, headers, body)
+        return self._finish(token, header, signed, key, method, url, received, body)
 
     async def verify_async(
         self,
@@ -201,15 +202,16 @@ class WebhookVerifier:
     ) -> WebhookEvent:
         """:meth:`verify`, fetching the JWKS without blocking the event loop."""
         body = _raw_body(body)
-        token, header, signed = self._open(headers)
+        received = _header_map(headers)
+        token, header, signed = self._open(received)
         key = await self.keys.akey(header.get("kid"), header["alg"])
-        return self._finish(token, header, signed, key, method, url, headers, body)
+        return self._finish(token, header, signed, key, method, url, received, body)
 
-    def _open(self, headers: Headers) -> tuple[str, dict[str, Any], Any]:
+    def _open(self, headers: dict[str, str]) -> tuple[str, dict[str, Any], Any]:
         """The bearer token, its protected header (alg checked) and its unverified JWS."""
         from joserfc.jws import extract_compact
 
-        authorization = _header_map(headers).get("authorization", "")
+        authorization = headers.get("authorization", "")
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
@@ -225,7 +227,7 @@ class WebhookVerifier:
         if not isinstance(alg, str) or alg not in KEY_TYPES:
             if isinstance(alg, str) and (alg.lower() == "none" or alg.upper().startswith("HS")):
                 raise WebhookAlgorithmError(
-                    f"the token's alg {printable(alg)!r} is refused (unsigned or HMAC)"
+                    f"the token's alg {printable(alg)[:40]!r} is refused (unsigned or HMAC)"
                 )
             raise WebhookAlgorithmError(
                 f"the token's alg {printable(str(alg))[:40]!r} is not one of {', '.join(KEY_TYPES)}"
@@ -247,7 +249,7 @@ class WebhookVerifier:
         key: Any,
         method: str,
         url: str,
-        headers: Headers,
+        headers: dict[str, str],
         body: bytes,
     ) -> WebhookEvent:
         from joserfc.jws import deserialize_compact
@@ -271,7 +273,7 @@ class WebhookVerifier:
         if len(body) > MAX_BODY_BYTES:
             raise WebhookMalformedError(f"the body is larger than {MAX_BODY_BYTES} bytes")
         data = _json_object(body, "body")
-        self._check_headers(_header_map(headers), data)
+        self._check_headers(headers, data)
         event = WebhookEvent.from_body(data, claims, self.server_url)
         self._check_replay(event, claims)
         return event
