@@ -482,8 +482,12 @@ def test_a_broken_file_is_a_clear_error_without_its_contents(
     with pytest.raises(CredentialsError, match="not valid YAML") as caught:
         ConductorOne(profile="default")
     assert "secret-token" not in str(caught.value)
-    with pytest.raises(CredentialsError):
-        save_profile("x", "fox@acme.conductor.one/pcc", "s")  # never overwrites what it cannot read
+    secret, _ = make_secret()
+    with pytest.raises(CredentialsError, match="not valid YAML"):
+        save_profile("x", "fox@acme.conductor.one/pcc", secret)  # never overwrites what it cannot read
+    with pytest.raises(CredentialsError) as caught:
+        save_profile("x", "fox@acme.conductor.one/pcc", "secret-token:conductorone.com:v1:Zm9v")
+    assert "Zm9v" not in str(caught.value)  # nor stores credentials that cannot work
 
 
 # -- the command --------------------------------------------------------------------------------

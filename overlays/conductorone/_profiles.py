@@ -162,9 +162,13 @@ def has_profile(name: str, path: Path | None = None) -> bool:
 def save_profile(name: str, client_id: str, client_secret: str, path: Path | None = None) -> Path:
     """Store credentials under profile ``name``, keeping every other profile and key; the file is
     replaced atomically (a reader sees the old file or the new one), ``0600`` in a ``0700`` folder."""
+    from ._credentials import ClientId, ClientSecret
+
     path = path or config_path()
     if not name or not isinstance(name, str):
         raise ValueError("a profile needs a name")
+    ClientId(client_id)  # what is stored must work when read: CredentialsError now, not later
+    ClientSecret(client_secret)
     data = _read(path)
     profiles = data.get("profiles")
     if profiles is None:
