@@ -570,3 +570,19 @@ def test_the_command_counts_down_on_a_terminal() -> None:
     shown = out.getvalue().split("\r")
     assert [line.split("browser: ")[1].split()[0] for line in shown[1:-1]] == ["2:05", "2:04", "2:03", "2:02"]
     assert shown[-1] == "\x1b[K"  # the line is cleared for what follows
+
+
+def test_a_profile_that_cannot_be_written_is_a_credentials_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def disk_full(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    secret, _ = make_secret()
+    with pytest.raises(CredentialsError, match=r"cannot write the profile file .*No space left") as caught:
+        save_profile("x", "fox@acme.conductor.one/pcc", secret, tmp_path / "cone" / "config.yaml")
+    assert secret not in str(caught.value)
+    assert list((tmp_path / "cone").iterdir()) == []  # no temporary file left behind

@@ -127,14 +127,26 @@ def _value(entry: Mapping[str, Any], keys: tuple[str, ...], what: str, name: str
 def load_profile(name: str = DEFAULT_PROFILE, path: Path | None = None) -> Profile:
     """The credentials of profile ``name``; CredentialsError naming the file and profile when
     the file or the profile is missing or malformed."""
+    found = find_profile(name, path, required=True)
+    assert found is not None  # required: a missing one raised
+    return found
+
+
+def find_profile(name: str, path: Path | None = None, *, required: bool = False) -> Profile | None:
+    """:func:`load_profile`, or None when the file or the profile is missing (and not
+    ``required``); the file is read once either way."""
     path = path or config_path()
     data = _read(path)
     profiles = data.get("profiles")
     if not data and not path.exists():
+        if not required:
+            return None
         raise CredentialsError(
             f"no profile {name!r}: {path} does not exist (python -m conductorone login <tenant>)"
         )
     if not isinstance(profiles, dict) or name not in profiles:
+        if not required:
+            return None
         known = sorted(map(str, profiles)) if isinstance(profiles, dict) else []
         listed = f" (it has {', '.join(map(repr, known))})" if known else ""
         raise CredentialsError(f"no profile {name!r} in {path}{listed}")
@@ -148,15 +160,6 @@ def load_profile(name: str = DEFAULT_PROFILE, path: Path | None = None) -> Profi
         client_secret=_value(entry, SECRET_KEYS, "the client secret", name, path),
         path=path,
     )
-
-
-def has_profile(name: str, path: Path | None = None) -> bool:
-    """Whether the file exists and names ``name`` (nothing else is checked)."""
-    path = path or config_path()
-    if not path.is_file():
-        return False
-    profiles = _read(path).get("profiles")
-    return isinstance(profiles, dict) and name in profiles
 
 
 def save_profile(name: str, client_id: str, client_secret: str, path: Path | None = None) -> Path:
@@ -182,6 +185,19 @@ def save_profile(name: str, client_id: str, client_secret: str, path: Path | Non
     entry.update({ID_KEYS[0]: client_id, SECRET_KEYS[0]: client_secret})
     profiles[name] = entry
     text = _yaml().safe_dump(data, default_flow_style=False, sort_keys=False, allow_unicode=True)
+    try:
+        _write_private(path, text)
+    except OSError as error:  # a folder that is a file, no permission, a full disk...
+        raise CredentialsError(
+            f"cannot write the profile file {path}: {type(error).__name__}: {error.strerror or error}"
+        ) from None
+    with _warned_lock:
+        _warned.discard(str(path))
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically, the file ``0600`` in a ``0700`` folder."""
     folder = path.parent
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
@@ -196,6 +212,3 @@ def save_profile(name: str, client_id: str, client_secret: str, path: Path | Non
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    with _warned_lock:
-        _warned.discard(str(path))
-    return path

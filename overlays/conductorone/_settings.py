@@ -124,7 +124,7 @@ def _credentials(
     env: Mapping[str, str],
 ) -> _Credentials:
     """The credentials of the first source that has any (the order in this module's docstring)."""
-    from ._profiles import DEFAULT_PROFILE, config_path, has_profile, load_profile
+    from ._profiles import DEFAULT_PROFILE, config_path, find_profile, load_profile
 
     given = _Credentials(client_id, client_secret, access_token, oidc_token)
     if given.any():
@@ -157,8 +157,11 @@ def _credentials(
         return from_profile(named, f"profile {named!r} ({ENV_PROFILE}, {path})")
     if cone_named := _env(env, ENV_CONE_PROFILE):
         return from_profile(cone_named, f"profile {cone_named!r} ({ENV_CONE_PROFILE}, {path})")
-    if has_profile(DEFAULT_PROFILE, path):
-        return from_profile(DEFAULT_PROFILE, f"profile 'default' ({path})")
+    default = find_profile(DEFAULT_PROFILE, path)  # read once; absent is not an error here
+    if default is not None:
+        return _Credentials(
+            default.client_id, default.client_secret, None, None, source=f"profile 'default' ({path})"
+        )
     raise CredentialsError(NO_CREDENTIALS)
 
 
