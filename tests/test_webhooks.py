@@ -14,7 +14,7 @@ import hmac
 import json
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -91,57 +91,30 @@ def tenant() -> Iterator[Tenant]:
 
 
 class Receiver:
-    """A receiver on 127.0.0.1: verifies each delivery, answers 200 with the event's answer
-    (an approval when the event has one) or 401 naming the error class."""
+    """A receiver on 127.0.0.1 (a LoopbackServer): verifies each delivery, answers 200 with
+    the event's acknowledgement or 401 naming the error class."""
 
     def __init__(self, verifier: WebhookVerifier) -> None:
         self.verifier = verifier
         self.events: list[WebhookEvent] = []
-        outer = self
+        self.server = LoopbackServer(self.serve)
+        self.url = f"{self.server.url}/hooks/c1"
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                url = f"{outer.origin}{self.path}"
-                try:
-                    event = outer.verifier.verify(
-                        method=self.command, url=url, headers=self.headers, body=body
-                    )
-                except WebhookVerificationError as error:
-                    status, answer = (
-                        401,
-                        json.dumps({"refused": type(error).__name__, "why": str(error)}).encode(),
-                    )
-                else:
-                    outer.events.append(event)
-                    status, answer = 200, event.acknowledge().to_json()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            do_PUT = do_POST
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.url = f"{self.origin}/hooks/c1"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    def serve(self, seen: Seen) -> Reply:
+        url = f"{self.server.url}{seen.path}"
+        try:
+            event = self.verifier.verify(method=seen.method, url=url, headers=seen.headers, body=seen.body)
+        except WebhookVerificationError as error:
+            return Reply(401, {"refused": type(error).__name__, "why": str(error)})
+        self.events.append(event)
+        return Reply(200, event.acknowledge().to_json())
 
     def __enter__(self) -> Receiver:
-        self._thread.start()
+        self.server.__enter__()
         return self
 
     def __exit__(self, *args: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)
+        self.server.__exit__(*args)
 
     def send(self, delivery: SignedDelivery) -> httpx.Response:
         return httpx.request(
