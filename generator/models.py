@@ -18,6 +18,8 @@ Unknown property kinds are a build error, so a new construct cannot silently rea
 
 from __future__ import annotations
 
+import ast
+import keyword
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -75,6 +77,9 @@ class FieldView:
     types: TypeView
     reader: str | None  # name of the module-level reader function
     converter: str | None  # name of the module-level converter function
+    index: int | None = None  # a converted field's place in Model._values; None: the JSON value is the value
+    fast: bool = False  # read in C by attrgetter(key) (see types.plain_field)
+    doc_literal: str = "''"  # the description as a Python literal, for the property made at run time
 
 
 @attrs.frozen
@@ -95,6 +100,14 @@ class ModelView:
     def checked_fields(self) -> tuple[FieldView, ...]:
         """Fields whose values are checked where a user gives them (see TypeView.check)."""
         return tuple(f for f in self.fields if f.types.check)
+
+    @property
+    def plain_fields(self) -> tuple[FieldView, ...]:
+        return tuple(f for f in self.fields if f.index is None)
+
+    @property
+    def converted_fields(self) -> tuple[FieldView, ...]:
+        return tuple(f for f in self.fields if f.index is not None)
 
     @property
     def required_fields(self) -> tuple[FieldView, ...]:
@@ -137,13 +150,13 @@ def type_view(prop: PropertyProtocol, where: str, depth: int = 0) -> TypeView:
                         json_type="integer" if value == "int" else "string")  # fmt: skip
     if isinstance(prop, ModelProperty):
         cls = prop.class_info.name
-        return TypeView(cls, cls, f"{cls} | <dict:{cls}>", f"{cls}.from_dict({{}})", None, frozenset({cls}),
+        return TypeView(cls, cls, f"{cls} | <dict:{cls}>", f"{cls}.adopt({{}})", None, frozenset({cls}),
                         frozenset(), child_model=cls, json_type="object", check="object")  # fmt: skip
     if isinstance(prop, ListProperty):
         inner = type_view(prop.inner_property, where, depth + 1)
         item = f"item{depth}_"
-        if inner.child_model and inner.read == f"{inner.child_model}.from_dict({{}})":
-            read = f"{inner.child_model}.from_list({{}})"  # one loop in Model, no call per item
+        if inner.child_model and inner.read == f"{inner.child_model}.adopt({{}})":
+            read = f"{inner.child_model}.adopt_list({{}})"  # one loop in Model, no call per item
         elif inner.read:
             read = f"[{_fill(inner.read, item)} for {item} in {{}} if {item} is not None]"
         else:
@@ -190,12 +203,12 @@ def _function(name: str, expression: str) -> str:
     return f"def {name}(value: Any) -> Any:\n    return {_fill(expression, 'value')}\n"
 
 
-_CALL = re.compile(r"^([A-Za-z_][\w.]*)\(\{\}\)$")  # parse_datetime({}), App.from_list({})
+_CALL = re.compile(r"^([A-Za-z_][\w.]*)\(\{\}\)$")  # parse_datetime({}), App.adopt_list({})
 _ENUM = re.compile(r"^enum_of\((\w+), \{\}\)$")
 
 
 def _reader(name: str, expression: str) -> tuple[str, str | None]:
-    """The reader a property hands ``Model._read``, and the module-level code defining it, if
+    """The reader a converted field is made with, and the module-level code defining it, if
     any: a plain call is passed as it is and an enum as a ``partial`` (no Python frame of ours
     around either: reading every field calls these once per field)."""
     if found := _CALL.match(expression):
@@ -203,6 +216,40 @@ def _reader(name: str, expression: str) -> tuple[str, str | None]:
     if found := _ENUM.match(expression):
         return f"_read_{name}", f"_read_{name} = partial(enum_of, {found[1]})\n"
     return f"_read_{name}", _function(f"_read_{name}", expression)
+
+
+# Names a model's code uses besides its fields: the methods of types.Model, the parameters
+# of __init__ and the setters, and names in annotations (the class body would shadow them
+# for type checkers). A property spelled like one gets a trailing underscore
+# (openapi-python-client already does this for keywords and builtins; property names are
+# snake_case, so class names such as Model or Sequence cannot clash).
+RESERVED_FIELD_NAMES = frozenset(
+    {"to_dict", "from_dict", "to_json", "check_dict", "best_fit", "additional_properties", "self", "cls",
+     "datetime", "parse_date", "parse_datetime", "read_union", "to_enum", "to_list", "str", "int", "float",
+     "bool", "list", "dict", "frozenset", "type", "property", "adopt", "adopt_list", "plain_field",
+     "converted_field", "init_model", "extras", "enum_of", "plain_list", "partial"}
+)  # fmt: skip
+# Names a JSON key read by attrgetter must not have either: the class sets ``key = None``,
+# which would hide a name its body uses (decorators) from the statements after it.
+_CLASS_BODY_NAMES = frozenset({"staticmethod", "classmethod", "property", "TYPE_CHECKING"})
+
+
+def _read_in_c(field: FieldView, names: set[str]) -> bool:
+    """Whether a plain field can be read by ``attrgetter(key)`` (types.plain_field): its key is an
+    identifier that names no attribute of the class (another field, a method, a slot: attrgetter
+    would find that first) nor a name the model's code uses; a key equal to the field's own name
+    cannot be (its property is found first)."""
+    key = ast.literal_eval(field.key)
+    return (
+        field.index is None
+        and not field.required
+        and key.isidentifier()
+        and not keyword.iskeyword(key)  # (the class sets ``key = None``)
+        and not key.startswith("_")
+        and key not in names
+        and key not in RESERVED_FIELD_NAMES
+        and key not in _CLASS_BODY_NAMES
+    )
 
 
 def _join(parts: Iterable[str]) -> str:
@@ -217,6 +264,7 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
     models: set[str] = set()
     enums: set[str] = set()
     dict_refs: set[str] = set()
+    converted = 0  # the next converted field's place in Model._values
     for prop in [*(model.required_properties or ()), *(model.optional_properties or ())]:
         name = str(prop.python_name)
         types = type_view(prop, f"{cls}.{name}")
@@ -231,17 +279,21 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
             functions.append(_function(converter, types.convert.replace("{field}", f"{cls}.{name}")))
         models |= types.models
         enums |= types.enums
+        description = doc(prop.description) or doc(f"The ``{text(prop.name)}`` field.")
         fields.append(
             FieldView(
                 python_name=name,
                 key=repr(text(prop.name)),
                 required=bool(prop.required),
-                description=doc(prop.description) or doc(f"The ``{text(prop.name)}`` field."),
+                description=description,
                 types=attrs.evolve(types, dict_value=_dict_names(types.dict_value, dict_names)),
                 reader=reader,
                 converter=converter,
+                index=converted if reader else None,
+                doc_literal=repr(description),
             )
         )
+        converted += 1 if reader else 0
     extra = extra_reader = None
     if model.additional_properties:
         extra_prop: Any = model.additional_properties  # True, or the property of the values
@@ -255,6 +307,8 @@ def model_view(model: ModelProperty, dict_names: dict[str, str]) -> ModelView:
             functions.append(_function(extra_reader, extra.read))
         models |= extra.models
         enums |= extra.enums
+    names = {f.python_name for f in fields}
+    fields = [attrs.evolve(f, fast=_read_in_c(f, names)) for f in fields]
     all_types = [f.types for f in fields] + ([extra] if extra else [])
     return ModelView(
         class_name=cls,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.codegen import RESERVED_FIELD_NAMES
+from generator.models import RESERVED_FIELD_NAMES
 from generator.passes.operation_names import RESERVED_GROUP_NAMES
 
 from .conftest import run_against, run_generator, tree_bytes

@@ -358,3 +358,63 @@ def test_after_a_full_read_to_json_is_what_was_sent_until_something_changes(pack
         """,
         PRELUDE,
     )
+
+
+def test_a_model_is_its_json_read_in_c_and_json_keys_cannot_hide_its_methods(package: Path) -> None:
+    """A model's __dict__ is the JSON it was parsed from, so plain fields are read in C; a key
+    the API sends (whatever its name) never hides a method, and never becomes writable state."""
+    run_against(
+        package,
+        """
+        import copy, operator, pickle
+        from conductorone_api.models import App, User
+        # plain fields are read by attrgetter of their JSON key: no Python frame per read
+        assert type(App.__dict__["display_name"].fget) is operator.attrgetter
+        assert App.adopt({"displayName": "Git"}).display_name == "Git" and App.adopt({}).display_name is None
+        hostile = {
+            "id": "a1", "displayName": "Git", "to_dict": 1, "to_json": "x", "_values": 2, "adopt": 3,
+            "additional_properties": 4, "display_name": "not the field", "__class__": 5, "appOwners": [],
+        }
+        app = App.adopt(json.loads(json.dumps(hostile)))
+        assert app.display_name == "Git" and app.id == "a1" and type(app) is App
+        assert json.loads(app.to_json()) == hostile and app.to_dict() == hostile
+        extra = {k: v for k, v in hostile.items() if k not in App._KEYS}
+        assert app.additional_properties == extra
+        assert raises(AttributeError, lambda: setattr(app, "to_dict", None)).endswith("is a method")
+        app.display_name = "GitHub"  # a set writes the model's own copy, never the JSON it was read from
+        assert app.to_dict()["displayName"] == "GitHub" and app.display_name == "GitHub"
+        assert copy.copy(app) == app and pickle.loads(pickle.dumps(app)) == app and copy.deepcopy(app) == app
+        # a misspelt field is an AttributeError (no catch-all __getattr__ on models)
+        assert raises(AttributeError, lambda: app.display_nme)
+        """,
+        PRELUDE,
+    )
+
+
+def test_from_dict_keeps_a_copy_and_adopt_takes_the_json_as_its_own(package: Path) -> None:
+    """from_dict is for a dict of yours: nothing done to the model changes it, nor it the model.
+    adopt (what parsing a response does) shares the JSON: a list read is the JSON's own."""
+    run_against(
+        package,
+        """
+        from conductorone_api.models import User
+        yours = {"id": "u1", "emails": ["a@x"], "profile": {"k": ["v"]}, "emailSources": [{"appId": "s"}]}
+        before = json.loads(json.dumps(yours))
+        user = User.from_dict(yours)
+        user.emails.append("b@x")
+        user.email_sources[0].app_id = "t"
+        user.profile["k"].append("w")
+        user.id = "u2"
+        assert yours == before
+        yours["emails"].append("c@x")
+        yours["id"] = "u3"
+        assert user.emails == ["a@x", "b@x"] and user.id == "u2"
+        assert user.to_dict()["emailSources"] == [{"appId": "t"}]
+        decoded = {"id": "u1", "emails": ["a@x"]}
+        adopted = User.adopt(decoded)
+        assert adopted.emails is decoded["emails"]  # no copy: parsing a response costs json.loads
+        adopted.emails.append("b@x")
+        assert adopted.to_json() == '{"id":"u1","emails":["a@x","b@x"]}' and adopted.to_dict()["emails"] == ["a@x", "b@x"]
+        """,
+        PRELUDE,
+    )

@@ -8,7 +8,8 @@ import difflib
 import enum
 import json
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
-from typing import IO, Any, BinaryIO, ClassVar, Generic, TypeVar, Union, cast
+from operator import attrgetter
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Generic, TypeVar, Union, cast
 from urllib.parse import quote
 
 import httpx
@@ -60,11 +61,12 @@ def enum_of(cls: type[E], value: Any) -> E:
 
 
 def plain_list(value: Any) -> list[Any]:
-    """A copy of a JSON array of plain values (nulls left out): the model's to change."""
+    """A JSON array of plain values, the model's own (its JSON is: ``Model.adopt``): the JSON's
+    list itself, so a change in place is written back; with nulls in it, a copy without them."""
     items: list[Any] = value  # (annotated, not narrowed: no cast, a call, on this hot path)
     if type(items) is not list:
         raise TypeError(f"expected a JSON array, not {_short(value)}")
-    return items.copy() if None not in items else [item for item in items if item is not None]
+    return items if None not in items else [item for item in items if item is not None]
 
 
 def to_enum(cls: type[E], value: Any, field: str) -> E | None:
@@ -159,7 +161,7 @@ def read_union(value: Any, members: Sequence[tuple[str, Any]]) -> Any:
     models: list[type[Model]] = [read for _, read in members if isinstance(read, type) and issubclass(read, Model)]
     if models and type(value) is dict:
         obj = cast("dict[str, Any]", value)
-        return Model.best_fit(models, obj).from_dict(obj)
+        return Model.best_fit(models, obj).adopt(obj)
     for json_type, read in members:
         if not _JSON_TYPES[json_type](value):
             continue
@@ -204,221 +206,166 @@ def build_response(response: httpx.Response, parse: Callable[[Any], T]) -> Respo
 
 M = TypeVar("M", bound="Model")
 
+_new = object.__new__
+_UNREAD: Any = object()  # a converted field's place in _values until the field is read
+
+
+class _Edits:
+    """What happened to a model besides reading, kept last in its ``_values`` (None until then)."""
+
+    __slots__ = ("changed", "extra", "own")
+
+    def __init__(self, own: bool, changed: set[str] | None = None) -> None:
+        self.own = own  # __dict__ is the model's own: no longer the JSON it was read from
+        self.changed: set[str] = set() if changed is None else changed  # JSON keys a user set
+        self.extra: dict[str, Any] | None = None  # the extra keys, once read or set
+
+    def copy(self) -> _Edits:
+        copied = _Edits(self.own, set(self.changed))
+        copied.extra = None if self.extra is None else dict(self.extra)
+        return copied
+
+
+class _Shielded:
+    """A method on a model that a JSON key of the same name cannot hide: a model's ``__dict__``
+    is the JSON object it was read from, and an instance's ``__dict__`` hides plain methods."""
+
+    __slots__ = ("function",)
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function: Any = function  # (Any: a function's __get__ is not typed)
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        return self.function.__get__(instance, owner)
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        raise AttributeError(f"{type(instance).__name__}.{self.function.__name__} is a method")
+
 
 class Model:
     """The base of every generated model: a typed view of one JSON object.
 
-    ``from_dict`` keeps the object it is given and converts nothing; a field is converted
-    on first access and kept (so ``app.owners.append(...)`` sticks). Null and absent are the
-    same (protobuf JSON): both read as None, and None is never sent. Keys the document does
-    not name are kept in ``additional_properties`` and sent back by ``to_dict``. A value the
-    API sent that cannot be read raises ValueError naming the model and field, on access.
+    A model's ``__dict__`` is the JSON object it was read from, taken as it is and never
+    written to: parsing costs what ``json.loads`` costs, and a field whose JSON value is its
+    value (a string, a number...) is read in C, by ``property(attrgetter(json_key))`` (no
+    Python frame). Other fields (timestamps, enums, models, lists) are converted on first
+    access and kept in ``_values`` by their place in ``_CONVERTED`` (so
+    ``app.owners.append(...)`` sticks). Null and absent are the same (protobuf JSON): both
+    read as None, and None is never sent. Keys the document does not name are kept in
+    ``additional_properties`` and sent back by ``to_dict``. A value the API sent that cannot
+    be read raises ValueError naming the model and field, on access. Setting a field makes
+    ``__dict__`` the model's own copy first; a model read but never changed is written back
+    exactly as the API sent it.
 
     Each model class sets ``_FIELDS`` (Python name -> JSON key, in order), ``_KEYS`` (the
-    declared JSON keys), ``_REQUIRED`` and ``_KEEPS_EXTRA``; ``_json`` is never
-    written to: ``_values`` holds what was converted or set, ``_extra`` the extra keys once
-    they were read or set.
+    declared JSON keys), ``_CONVERTED`` (JSON key -> place in ``_values``), ``_REQUIRED`` and
+    ``_KEEPS_EXTRA``. Internals are reached through the class, never the instance: a JSON key
+    could hide them.
     """
 
-    # _changed (the keys a user set; unset until then, so parsing does not pay for it): a field
-    # read but never set is written back exactly as the API sent it
-    __slots__ = ("_changed", "_extra", "_json", "_values")
+    __slots__ = ("__dict__", "_values")
     _FIELDS: ClassVar[dict[str, str]] = {}
     _KEYS: ClassVar[frozenset[str]] = frozenset()
+    _CONVERTED: ClassVar[dict[str, int]] = {}
     _REQUIRED: ClassVar[tuple[str, ...]] = ()
     _KEEPS_EXTRA: ClassVar[bool] = True
     _CHECKS: ClassVar[dict[str, str]] = {}  # JSON key -> what a user's value must be (CHECKS)
-    _json: Mapping[str, Any]
-    _values: dict[str, Any]  # _NO_VALUES (shared, never written) until a field is converted or set
-    _extra: dict[str, Any] | None
-    _changed: set[str]
+    # None until a field is converted or something set; then the converted values by their
+    # place (_UNREAD until read) and, last, the _Edits (or None)
+    _values: list[Any] | None
+
+    @classmethod
+    def adopt(cls: type[M], data: Any) -> M:
+        """The model of JSON this library decoded, taken as the model's own (not copied): lists
+        read from the model are the JSON's. For a dict of yours, use ``from_dict``."""
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(data)}")
+            data = dict(cast("Mapping[str, Any]", data))
+        model = _new(cls)
+        model.__dict__ = data
+        model._values = None
+        return model
+
+    @classmethod
+    def adopt_list(cls: type[M], value: Any) -> list[M]:
+        """The models of a JSON array of objects this library decoded (nulls left out), in one loop."""
+        items: list[Any] = value  # (annotated, not narrowed: no cast, a call, on this hot path)
+        if type(items) is not list:
+            raise TypeError(f"{cls.__name__}: expected a JSON array, not {_short(value)}")
+        models: list[Any] = [None] * len(items)  # sized exactly (appending leaves room to grow)
+        place = 0
+        for item in items:
+            if type(item) is not dict:  # a null or another mapping: the slow way, for all
+                return [cls.adopt(item) for item in items if item is not None]
+            model = models[place] = _new(cls)
+            model.__dict__ = item
+            model._values = None
+            place += 1
+        return models
 
     @classmethod
     def from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
-        """The model of a JSON object (as decoded by ``json.loads``); nothing is converted yet."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
+        """The model of a JSON object of yours: a copy is kept, so changing the model never
+        changes ``src_dict`` (nor it the model). Nothing is converted yet."""
+        if not isinstance(src_dict, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"{cls.__name__}: expected a JSON object, not {_short(src_dict)}")
-        self = object.__new__(cls)
-        self._json = src_dict
-        self._values = _NO_VALUES
-        self._extra = None
-        return self
-
-    @classmethod
-    def from_list(cls: type[M], value: Any) -> list[M]:
-        """The models of a JSON array of objects (nulls left out); nothing is converted yet."""
-        items: list[Any] = value  # (annotated, not narrowed: no cast, a call, per item)
-        if type(items) is not list:
-            raise TypeError(f"{cls.__name__}: expected a JSON array, not {_short(value)}")
-        models: list[M] = []
-        new = object.__new__
-        for item in items:
-            if type(item) is dict:  # inline from_dict: one frame less per item
-                model = new(cls)
-                model._json = item
-                model._values = _NO_VALUES
-                model._extra = None
-                models.append(model)
-            elif item is not None:
-                models.append(cls.from_dict(item))
-        return models
-
-    def _read(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
-        values = self._values
-        if key in values:
-            return values[key]
-        value = self._json.get(key)
-        if reader is None:
-            return value  # JSON is the value (str, number, bool, free-form JSON): nothing to keep
-        if value is not None:
-            try:
-                value = reader(value)
-            except Exception as exc:
-                name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
-                raise ValueError(
-                    f"{type(self).__name__}.{name}: cannot read {_short(value)} sent as {key!r}: {exc}"
-                ) from exc
-        if values is _NO_VALUES:
-            values = self._values = {}
-        values[key] = value
-        return value
-
-    def _set(self, key: str, value: Any) -> None:
-        """A user's value for a field (already converted and checked)."""
-        values = self._values
-        if values is _NO_VALUES:
-            values = self._values = {}
-        values[key] = value
-        try:
-            self._changed.add(key)
-        except AttributeError:
-            self._changed = {key}
-
-    def _read_required(self, key: str, reader: Callable[[Any], Any] | None = None) -> Any:
-        value = self._read(key, reader)
-        if value is None:
-            name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
-            raise ValueError(f"{type(self).__name__}.{name}: the API sent no value for this required field")
-        return value
-
-    def _extras(self) -> dict[str, Any]:
-        if self._extra is None:
-            known = self._KEYS
-            self._extra = {
-                key: self._read_extra(value)
-                for key, value in self._json.items()
-                if key not in known and value is not None
-            }
-        return self._extra
-
-    def _read_extra(self, value: Any) -> Any:
-        """A value of a key the document does not name (a typed map's model converts it)."""
-        return value
+        return cls.adopt({key: copy_json(value) for key, value in src_dict.items()})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data with the API's own key names; fields that are None left out. Yours to
         change: changing it does not change the model."""
-        return self._plain(False)
+        return _plain(self, False)
 
     def to_json(self) -> str:
         """Compact JSON with the API's own field names (``Z`` for UTC timestamps); None fields left out."""
-        return json.dumps(self._plain(True), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(_plain(self, True), separators=(",", ":"), ensure_ascii=False)
 
-    def _plain(self, share: bool) -> dict[str, Any]:
-        """The model as JSON-ready data. ``share``: what the API sent is handed out as it is (to
-        be serialised at once); else its lists and objects are copied (to_dict's result is the
-        caller's). A field read but never set, whose value cannot have been changed in place
-        (a timestamp, an enum, a string...), is written back as the API sent it: only what was
-        set, or may have been changed (a list, a model), is encoded again."""
-        known = self._KEYS
-        keep_unread_extra = self._KEEPS_EXTRA and self._extra is None
-        values = self._values
-        if share and self._sent_as_is():
-            return cast("dict[str, Any]", self._json)  # nothing to leave out or to encode again
-        if share:
-            out: dict[str, Any] = {
-                key: value
-                for key, value in self._json.items()
-                if value is not None and (key in known or keep_unread_extra)
-            }
-        else:
-            out = {
-                key: copy_json(value) if type(value) in _CONTAINERS else value
-                for key, value in self._json.items()
-                if value is not None and (key in known or keep_unread_extra)
-            }
-        if values:
-            try:
-                changed: Collection[str] = self._changed
-            except AttributeError:
-                changed = ()
-            for key, value in values.items():
-                if value is None:
-                    out.pop(key, None)
-                elif key in changed or key not in out or not (type(value) in _SCALARS or isinstance(value, _STAYS)):
-                    out[key] = _encode(value, share)
-        if self._extra:
-            for key, value in self._extra.items():
-                if key not in known:
-                    out[key] = _encode(value, share)
-        return out
+    if not TYPE_CHECKING:
+        to_dict = _Shielded(to_dict)
+        to_json = _Shielded(to_json)
 
-    def _as_sent(self, values: dict[str, Any]) -> bool:
-        """Whether writing this model back gives what the API sent: nothing set, and what was
-        read (and so may have been changed in place) still the same: timestamps, enums and
-        strings cannot change; a list still holds what was sent, its models unchanged too."""
-        if not values:
-            return True
-        if hasattr(self, "_changed"):
-            return False
-        sent = self._json  # a model made by __init__ has nothing sent: its values are all new
-        for key, value in values.items():
-            if value is None:
-                continue
-            if key not in sent:
-                return False
-            if not (type(value) in _SCALARS or isinstance(value, _STAYS) or _unchanged(value, sent[key])):
-                return False
-        return True
-
-    def _sent_as_is(self) -> bool:
-        """Whether what the API sent is, as it is, this model's JSON: as sent (above), no extra
-        key read or dropped, no null to leave out."""
-        sent = self._json
-        if self._extra is not None or type(sent) is not dict or None in sent.values():
-            return False
-        if not self._KEEPS_EXTRA and not self._KEYS.issuperset(self._json):  # (sent is narrowed to dict[Unknown])
-            return False
-        values = self._values
-        return values is _NO_VALUES or self._as_sent(values)
+    @staticmethod
+    def _read_extra(value: Any) -> Any:
+        """A value of a key the document does not name (a typed map's model converts it)."""
+        return value
 
     def __repr__(self) -> str:
         """Only the fields that are set (and what the API sent beyond them)."""
-        shown = [f"{name}={value!r}" for name in self._FIELDS if (value := getattr(self, name)) is not None]
-        if self._KEEPS_EXTRA and self._extras():
-            shown.append(f"additional_properties={self._extras()!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        cls = type(self)
+        shown = [f"{name}={value!r}" for name in cls._FIELDS if (value := getattr(self, name)) is not None]
+        if cls._KEEPS_EXTRA and extras(self):
+            shown.append(f"additional_properties={extras(self)!r}")
+        return f"{cls.__name__}({', '.join(shown)})"
 
     def __eq__(self, other: object) -> bool:
         """Equal when every field reads equal (null and absent alike) and so do the extra keys."""
-        if type(other) is not type(self):
+        cls = type(self)
+        if type(other) is not cls:
             return NotImplemented
         assert isinstance(other, Model)
-        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS) and (
-            self._extras() == other._extras() if self._KEEPS_EXTRA else True
+        return all(getattr(self, name) == getattr(other, name) for name in cls._FIELDS) and (
+            extras(self) == extras(other) if cls._KEEPS_EXTRA else True
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
 
     def __copy__(self: M) -> M:
         """A shallow copy: setting a field on it leaves this one as it is."""
-        copied = object.__new__(type(self))
-        copied._json = self._json
-        copied._values = dict(self._values)
-        copied._extra = None if self._extra is None else dict(self._extra)
-        if hasattr(self, "_changed"):
-            copied._changed = set(self._changed)
+        copied = _new(type(self))
+        values = self._values
+        edits: _Edits | None = values[-1] if values is not None else None
+        copied.__dict__ = dict(self.__dict__) if edits is not None and edits.own else self.__dict__
+        if values is not None:
+            values = list(values)
+            if edits is not None:
+                values[-1] = edits.copy()
+        copied._values = values
         return copied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (and deep-copied) as its JSON."""
+        return (type(self).from_dict, (self.to_dict(),))
 
     @classmethod
     def check_dict(cls, data: Mapping[str, Any], where: str = "body") -> None:
@@ -449,24 +396,6 @@ class Model:
                 for index, item in enumerate(items):
                     if isinstance(item, Mapping):
                         child.check_dict(cast("Mapping[str, Any]", item), f"{where}.{key}[{index}]")
-
-    def _check_values(self) -> None:
-        """Refuse (TypeError naming the field) a value given to ``__init__`` of a JSON type its
-        field cannot have, before anything is sent: ``App(display_name=5)``."""
-        values = self._values
-        for key, check in self._CHECKS.items():
-            value = values[key]
-            if value is not None and not _fits(check, value):
-                raise self._wrong_type(key, check, value)
-
-    def _checked(self, key: str, value: Any) -> Any:
-        if value is not None and not _fits(self._CHECKS[key], value):
-            raise self._wrong_type(key, self._CHECKS[key], value)
-        return value
-
-    def _wrong_type(self, key: str, check: str, value: Any) -> TypeError:
-        name = next(name for name, json_key in self._FIELDS.items() if json_key == key)
-        return TypeError(f"{type(self).__name__}.{name}: expected {_describe(check)}, not {_short(value)}")
 
     @classmethod
     def _children(cls) -> dict[str, type[Model]]:
@@ -500,43 +429,265 @@ class Model:
         )
 
 
+# How the generated models' fields work: each is a property made here (the class body shows
+# type checkers a typed property of the same name).
+
+
+def plain_field(key: str, check: str | None, doc: str, *, fast: bool = True, required: bool = False) -> Any:
+    """A field whose JSON value is its value (a string, number, bool, free-form JSON). ``fast``:
+    read in C by ``attrgetter(key)`` from ``__dict__`` (the generator says when the key can be:
+    an identifier the class has no other attribute named like). The class sets ``key = None``:
+    an absent key reads as that (no ``__getattr__``: it would slow every attribute of a model)."""
+
+    def read(model: Model) -> Any:
+        value = model.__dict__.get(key)
+        if value is None and required:
+            raise _required(model, key)
+        return value
+
+    def write(model: Model, value: Any) -> None:
+        if check is not None and value is not None and not _fits(check, value):
+            raise _wrong_type(model, key, check, value)
+        edits = _edits_of(model)
+        if not edits.own:  # the JSON the model was read from is never written: copied first
+            model.__dict__ = dict(model.__dict__)
+            edits.own = True
+        model.__dict__[key] = value
+        edits.changed.add(key)
+
+    return property(attrgetter(key) if fast and not required else read, write, None, doc)
+
+
+def converted_field(
+    index: int,
+    key: str,
+    reader: Callable[[], Callable[[Any], Any]],
+    convert: Callable[[Any], Any] | None,
+    check: str | None,
+    doc: str,
+    *,
+    required: bool = False,
+) -> Any:
+    """A field converted on first read (a timestamp, enum, model, list) and kept in
+    ``_values[index]``; ``convert`` takes a user's value (enums, lists), ``check`` checks it.
+    ``reader`` gives the function converting the JSON value, looked up on first use: a
+    model's module imports the other models last (they may refer back to it)."""
+    resolved: Callable[[Any], Any] | None = None
+
+    def read(model: Model) -> Any:
+        nonlocal resolved
+        values = model._values  # pyright: ignore[reportPrivateUsage]  # (inline: the hot path)
+        if values is not None:
+            value = values[index]
+            if value is not _UNREAD:
+                return value
+        # the first read: the JSON value converted, and kept (a lazy error naming the model and
+        # field if the API sent a value that cannot be read; nothing kept)
+        value = model.__dict__.get(key)
+        if value is not None:
+            if resolved is None:
+                resolved = reader()
+            try:
+                value = resolved(value)
+            except Exception as exc:
+                raise ValueError(f"{_where(model, key)}: cannot read {_short(value)} sent as {key!r}: {exc}") from exc
+        elif required:
+            raise _required(model, key)
+        (values if values is not None else _values_of(model))[index] = value
+        return value
+
+    def write(model: Model, value: Any) -> None:
+        if convert is not None:
+            value = convert(value)
+        if check is not None and value is not None and not _fits(check, value):
+            raise _wrong_type(model, key, check, value)
+        values = _values_of(model)
+        values[index] = value
+        edits = values[-1]
+        if edits is None:
+            edits = values[-1] = _Edits(False)
+        edits.changed.add(key)
+
+    return property(read, write, None, doc)
+
+
+def init_model(model: Model, plain: dict[str, Any], converted: list[Any]) -> None:
+    """What ``__init__`` of a generated model does with its arguments: the plain fields (by JSON
+    key) and the converted fields' values (by place), checked; None ones left out."""
+    cls = type(model)
+    places = cls._CONVERTED  # pyright: ignore[reportPrivateUsage]
+    # in the fields' order (the order to_json writes them in); a converted value is kept here
+    # too only for that order: it is read from _values, and encoded from there
+    given = {
+        key: value
+        for key in cls._FIELDS.values()  # pyright: ignore[reportPrivateUsage]
+        if (value := plain[key] if key not in places else converted[places[key]]) is not None
+    }
+    converted.append(_Edits(True, set(given)))
+    model.__dict__ = given
+    model._values = converted  # pyright: ignore[reportPrivateUsage]
+    for key, check in cls._CHECKS.items():  # pyright: ignore[reportPrivateUsage]
+        value = given.get(key)
+        if value is not None and not _fits(check, value):
+            raise _wrong_type(model, key, check, value)
+
+
+def extras(model: Model) -> dict[str, Any]:
+    """The keys the document does not name, as their values are read (kept: changes stick)."""
+    edits = _edits_of(model)
+    if edits.extra is None:
+        cls = type(model)
+        known = cls._KEYS  # pyright: ignore[reportPrivateUsage]
+        edits.extra = {
+            key: cls._read_extra(value)  # pyright: ignore[reportPrivateUsage]
+            for key, value in model.__dict__.items()
+            if key not in known and value is not None
+        }
+    return edits.extra
+
+
+def _values_of(model: Model) -> list[Any]:
+    values = model._values  # pyright: ignore[reportPrivateUsage]
+    if values is None:
+        count = len(type(model)._CONVERTED)  # pyright: ignore[reportPrivateUsage]
+        values = model._values = [_UNREAD] * (count + 1)  # pyright: ignore[reportPrivateUsage]
+        values[count] = None
+    return values
+
+
+def _edits_of(model: Model) -> _Edits:
+    values = _values_of(model)
+    edits: _Edits | None = values[-1]
+    if edits is None:
+        edits = values[-1] = _Edits(False)
+    return edits
+
+
+def _where(model: Model, key: str) -> str:
+    cls = type(model)
+    name = next((name for name, json_key in cls._FIELDS.items() if json_key == key), key)  # pyright: ignore[reportPrivateUsage]
+    return f"{cls.__name__}.{name}"
+
+
+def _required(model: Model, key: str) -> ValueError:
+    return ValueError(f"{_where(model, key)}: the API sent no value for this required field")
+
+
+def _wrong_type(model: Model, key: str, check: str, value: Any) -> TypeError:
+    return TypeError(f"{_where(model, key)}: expected {_describe(check)}, not {_short(value)}")
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-_NO_VALUES: dict[str, Any] = {}  # a parsed model's values until one is converted: shared, never written
 _SCALARS = frozenset({str, int, float, bool})
 _STAYS = (enum.Enum, datetime.date)  # converted values that cannot change in place (datetime too)
 _CONTAINERS = frozenset({dict, list})
 
 
+def _plain(model: Model, share: bool) -> dict[str, Any]:
+    """The model as JSON-ready data. ``share``: what the API sent is handed out as it is (to be
+    serialised at once); else its lists and objects are copied (to_dict's result is the
+    caller's). A field read but never set, whose value cannot have been changed in place (a
+    timestamp, an enum, a string...), is written back as the API sent it: only what was set,
+    or may have been changed (a list, a model), is encoded again."""
+    sent = model.__dict__
+    if share and _sent_as_is(model):
+        return sent  # nothing to leave out or to encode again
+    cls = type(model)
+    known = cls._KEYS  # pyright: ignore[reportPrivateUsage]
+    values = model._values  # pyright: ignore[reportPrivateUsage]
+    edits: _Edits | None = values[-1] if values is not None else None
+    extra = edits.extra if edits is not None else None
+    keep_unread_extra = cls._KEEPS_EXTRA and extra is None  # pyright: ignore[reportPrivateUsage]
+    if share:
+        out: dict[str, Any] = {
+            key: value for key, value in sent.items() if value is not None and (key in known or keep_unread_extra)
+        }
+    else:
+        out = {
+            key: copy_json(value) if type(value) in _CONTAINERS else value
+            for key, value in sent.items()
+            if value is not None and (key in known or keep_unread_extra)
+        }
+    changed: Collection[str] = edits.changed if edits is not None else ()
+    for key in changed:
+        if key in out:  # a plain field a user set (free-form JSON may hold models, timestamps)
+            out[key] = _encode(out[key], share)
+    if values is not None:
+        for key, index in cls._CONVERTED.items():  # pyright: ignore[reportPrivateUsage]
+            value = values[index]
+            if value is _UNREAD:
+                continue
+            if value is None:
+                out.pop(key, None)
+            elif key in changed or key not in out or not (type(value) in _SCALARS or isinstance(value, _STAYS)):
+                out[key] = _encode(value, share)
+    if extra:
+        for key, value in extra.items():
+            if key not in known:
+                out[key] = _encode(value, share)
+    return out
+
+
+def _sent_as_is(model: Model) -> bool:
+    """Whether the JSON the API sent is, as it is, this model's JSON: nothing set, no extra key
+    read or dropped, no null to leave out, and what was read (and so may have been changed in
+    place) still the same: timestamps, enums and strings cannot change; a list still holds what
+    was sent, its models unchanged too."""
+    sent = model.__dict__
+    cls = type(model)
+    if None in sent.values():
+        return False
+    if not cls._KEEPS_EXTRA and not cls._KEYS.issuperset(sent):  # pyright: ignore[reportPrivateUsage]
+        return False
+    values = model._values  # pyright: ignore[reportPrivateUsage]
+    if values is None:
+        return True
+    if values[-1] is not None:  # set, made by __init__, or its extra keys read
+        return False
+    for key, index in cls._CONVERTED.items():  # pyright: ignore[reportPrivateUsage]
+        value = values[index]
+        if (
+            value is _UNREAD
+            or value is None
+            or type(value) in _SCALARS
+            or isinstance(value, _STAYS)
+            or _unchanged(value, sent.get(key))
+        ):
+            continue
+        return False
+    return True
+
+
 def _unchanged(value: Any, sent: Any) -> bool:
     """Whether ``value``, read from the model where the API sent ``sent``, still writes back
-    as ``sent``: the same model, or a list of the same items (its models unchanged). Called for
-    every model and list after a full read, so it inlines the common case: a model whose
-    fields were read but none converted."""
+    as ``sent``: the same list (a list of plain values is the JSON's own), the same model, or a
+    list of the same models, unchanged. Called for every model and list after a full read, so
+    it inlines the common case: a model read but with nothing converted."""
+    if value is sent:
+        return True
     if isinstance(value, Model):
-        return value._json is sent and value._sent_as_is()  # pyright: ignore[reportPrivateUsage]  # the same module's
+        return value.__dict__ is sent and _sent_as_is(value)
     items: list[Any] = value  # (annotated, not narrowed: pyright would see list[Unknown])
     originals: list[Any] = sent
     if type(items) is not list or type(originals) is not list or len(items) != len(originals):
         return False
     for item, original in zip(items, originals):
-        if item is original:  # a plain value (a list read from a model shares them)
+        if item is original:  # a plain value
             continue
         if isinstance(item, Model):
-            if item._json is not original:  # pyright: ignore[reportPrivateUsage]
+            if item.__dict__ is not original:
                 return False
             if (
-                item._values is _NO_VALUES  # pyright: ignore[reportPrivateUsage]
-                and item._extra is None  # pyright: ignore[reportPrivateUsage]
-                and item._KEEPS_EXTRA  # pyright: ignore[reportPrivateUsage]
-                and type(original) is dict
+                item._values is None  # pyright: ignore[reportPrivateUsage]
+                and type(item)._KEEPS_EXTRA  # pyright: ignore[reportPrivateUsage]
                 and None not in original.values()
             ):
                 continue
-            if not item._sent_as_is():  # pyright: ignore[reportPrivateUsage]
+            if not _sent_as_is(item):
                 return False
         elif type(item) in _CONTAINERS or item != original:  # an enum equals its value
             return False
@@ -548,7 +699,7 @@ def _encode(value: Any, share: bool) -> Any:
     if type(value) in _SCALARS:
         return value
     if isinstance(value, Model):
-        return value._plain(share)  # pyright: ignore[reportPrivateUsage]  # the same module's
+        return _plain(value, share)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime.datetime):

@@ -65,7 +65,7 @@ def build_options(
 
 def parse_response(data: Any) -> CreateAppEntitlementEntitlementOwnerResponse:
     """The typed model of a 2xx response body (already decoded from JSON)."""
-    return CreateAppEntitlementEntitlementOwnerResponse.from_dict(data)
+    return CreateAppEntitlementEntitlementOwnerResponse.adopt(data)
 
 
 def sync_detailed(

@@ -45,7 +45,7 @@ def build_options(
 
 def parse_response(data: Any) -> GetEntitlementOwnerResponse:
     """The typed model of a 2xx response body (already decoded from JSON)."""
-    return GetEntitlementOwnerResponse.from_dict(data)
+    return GetEntitlementOwnerResponse.adopt(data)
 
 
 def sync_detailed(
