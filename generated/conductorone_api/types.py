@@ -295,13 +295,14 @@ class Model:
             raise TypeError(f"{cls.__name__}: expected a JSON array, not {_short(value)}")
         models: list[Any] = [None] * len(items)  # sized exactly (appending leaves room to grow)
         place = 0
-        for item in items:
-            if type(item) is not dict:  # a null or another mapping: the slow way, for all
-                return [cls.adopt(item) for item in items if item is not None]
-            model = models[place] = _new(cls)
-            model.__dict__ = item
-            model._values = None
-            place += 1
+        try:
+            for item in items:
+                model = models[place] = _new(cls)
+                model.__dict__ = item  # a TypeError for anything but a dict
+                model._values = None
+                place += 1
+        except TypeError:  # a null or another mapping in the array: the slow way, for all
+            return [cls.adopt(item) for item in items if item is not None]
         return models
 
     @classmethod
@@ -334,8 +335,8 @@ class Model:
         """Only the fields that are set (and what the API sent beyond them)."""
         cls = type(self)
         shown = [f"{name}={value!r}" for name in cls._FIELDS if (value := getattr(self, name)) is not None]
-        if cls._KEEPS_EXTRA and extras(self):
-            shown.append(f"additional_properties={extras(self)!r}")
+        if cls._KEEPS_EXTRA and (extra := _extras_read(self)):
+            shown.append(f"additional_properties={extra!r}")
         return f"{cls.__name__}({', '.join(shown)})"
 
     def __eq__(self, other: object) -> bool:
@@ -345,7 +346,7 @@ class Model:
             return NotImplemented
         assert isinstance(other, Model)
         return all(getattr(self, name) == getattr(other, name) for name in cls._FIELDS) and (
-            extras(self) == extras(other) if cls._KEEPS_EXTRA else True
+            _extras_read(self) == _extras_read(other) if cls._KEEPS_EXTRA else True
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
@@ -536,14 +537,24 @@ def extras(model: Model) -> dict[str, Any]:
     """The keys the document does not name, as their values are read (kept: changes stick)."""
     edits = _edits_of(model)
     if edits.extra is None:
-        cls = type(model)
-        known = cls._KEYS  # pyright: ignore[reportPrivateUsage]
-        edits.extra = {
-            key: cls._read_extra(value)  # pyright: ignore[reportPrivateUsage]
-            for key, value in model.__dict__.items()
-            if key not in known and value is not None
-        }
+        edits.extra = _extras_read(model)
     return edits.extra
+
+
+def _extras_read(model: Model) -> dict[str, Any]:
+    """The extra keys' values, kept if they were read before; else read now and not kept (for
+    ``==`` and ``repr``, which change nothing: the model is still written back as sent)."""
+    values = model._values  # pyright: ignore[reportPrivateUsage]
+    edits: _Edits | None = values[-1] if values is not None else None
+    if edits is not None and edits.extra is not None:
+        return edits.extra
+    cls = type(model)
+    known = cls._KEYS  # pyright: ignore[reportPrivateUsage]
+    return {
+        key: cls._read_extra(value)  # pyright: ignore[reportPrivateUsage]
+        for key, value in model.__dict__.items()
+        if key not in known and value is not None
+    }
 
 
 def _values_of(model: Model) -> list[Any]:
