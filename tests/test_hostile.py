@@ -683,3 +683,29 @@ def test_a_schema_named_like_another_models_typed_dict(tmp_path: Path) -> None:
         assert json.loads(SENT[0].content) == {"id": "x"}
         """,
     )
+
+
+def test_json_keys_of_every_kind_read_and_write_back(tmp_path: Path) -> None:
+    """Plain fields are read by attrgetter(json key) only where that key is safe; keys that are
+    keywords, not identifiers, private-looking or names the class body uses read the slow way,
+    and every one reads, sets and writes back its real value."""
+    keys = ["from", "class", "with.dot", "has-dash", "_under", "staticmethod", "property", "id", "camelCase"]
+    schemas = {"Thing": {"type": "object", "properties": {k: {"type": "string"} for k in keys}}}
+    out = build_ok(tmp_path, document({"/t": {"get": operation()}}, schemas))
+    run_with(
+        out,
+        f"""
+        import json, operator
+        from conductorone_api.models import Thing
+        sent = {{key: "v-" + key for key in {keys!r}}}
+        thing = Thing.adopt(json.loads(json.dumps(sent)))
+        for name, key in Thing._FIELDS.items():
+            assert getattr(thing, name) == "v-" + key, (name, key)
+            assert getattr(Thing.adopt({{}}), name) is None, name
+        fast = {{key for name, key in Thing._FIELDS.items() if type(Thing.__dict__[name].fget) is operator.attrgetter}}
+        assert fast == {{"camelCase"}}, fast
+        for name in Thing._FIELDS:
+            setattr(thing, name, "new")
+        assert thing.to_dict() == dict.fromkeys(sent, "new") and sent == {{k: "v-" + k for k in {keys!r}}}
+        """,
+    )
