@@ -423,3 +423,54 @@ def test_from_dict_keeps_a_copy_and_adopt_takes_the_json_as_its_own(package: Pat
         """,
         PRELUDE,
     )
+
+
+def test_inline_conversions_read_what_the_readers_read_on_any_value(package: Path) -> None:
+    """A converted field runs the common readers (timestamps, enums, lists of plain values)
+    inline; on every value, fitting or hostile, it reads what the reader itself reads, and a
+    value the reader refuses is the same lazy ValueError naming the model and field."""
+    run_against(
+        package,
+        """
+        from functools import partial
+        from conductorone_api import types
+        from conductorone_api.models import App, AppIdentityMatching, User, UserStatus
+        assert types._fast_path_of(types.parse_datetime)[0] == types._DATETIME
+        assert types._fast_path_of(types.plain_list)[0] == types._PLAIN_LIST
+        assert types._fast_path_of(partial(types.enum_of, UserStatus)) == (types._ENUM, UserStatus._value2member_map_)
+
+        def via_reader(reader, sent):
+            try:
+                return ("value", reader(sent))
+            except Exception as error:
+                return ("error", type(error).__name__)
+
+        def via_model(cls, key, name, sent):
+            try:
+                return ("value", getattr(cls.adopt({key: sent}), name))
+            except ValueError as error:
+                assert str(error).startswith(f"{cls.__name__}.{name}: cannot read "), error
+                return ("error", "refused")
+
+        stamps = ["2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123456+02:00", "2026-01-02T03:04:05.123456789Z",
+                  "2026-01-02", "not a time", "", 1767322800, ["2026-01-02T03:04:05Z"], {"at": 1}, True]
+        statuses = ["ENABLED", "DISABLED", "A_STATUS_FROM_A_NEWER_API", "", 1, True, ["ENABLED"], {"s": 1}]
+        lists = [["a", "b"], ["a", None, "b"], [None], [], "ab", {"a": 1}, 3, [["x"], {"y": 1}]]
+        for cls, key, name, reader, values in [
+            (User, "createdAt", "created_at", types.parse_datetime, stamps),
+            (User, "status", "status", partial(types.enum_of, UserStatus), statuses),
+            (App, "identityMatching", "identity_matching", partial(types.enum_of, AppIdentityMatching), statuses),
+            (User, "emails", "emails", types.plain_list, lists),
+        ]:
+            for sent in values:
+                expected, got = via_reader(reader, sent), via_model(cls, key, name, sent)
+                assert (expected[0], expected[1] if expected[0] == "value" else "refused") == got, (key, sent, expected, got)
+                if got[0] == "value":
+                    assert type(got[1]) is type(expected[1]), (key, sent)
+        user = User.adopt({"emails": ["a", "b"], "createdAt": "2026-01-02T03:04:05Z", "status": "ENABLED"})
+        assert user.emails is user.__dict__["emails"]  # a list without nulls is the JSON's own
+        assert user.status is UserStatus.ENABLED and user.created_at.tzinfo is not None
+        assert user.to_json() == '{"emails":["a","b"],"createdAt":"2026-01-02T03:04:05Z","status":"ENABLED"}'
+        """,
+        PRELUDE,
+    )

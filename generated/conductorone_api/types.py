@@ -8,6 +8,7 @@ import difflib
 import enum
 import json
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from functools import partial
 from operator import attrgetter
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Generic, TypeVar, Union, cast
 from urllib.parse import quote
@@ -459,6 +460,25 @@ def plain_field(key: str, check: str | None, doc: str, *, fast: bool = True, req
     return property(attrgetter(key) if fast and not required else read, write, None, doc)
 
 
+# Readers a converted field runs inline, for what they take as it is (converted_field)
+_NO_FAST_PATH, _DATETIME, _ENUM, _PLAIN_LIST = "call the reader", "datetime", "enum", "plain list"
+_fromisoformat = datetime.datetime.fromisoformat
+
+
+def _fast_path_of(reader: Callable[[Any], Any]) -> tuple[str, dict[Any, Any]]:
+    """Which of the common readers ``reader`` is (and an enum's members by value)."""
+    if reader is parse_datetime:
+        return _DATETIME, {}
+    if reader is plain_list:
+        return _PLAIN_LIST, {}
+    if isinstance(reader, partial):
+        bound: partial[Any] = cast(Any, reader)
+        if bound.func is enum_of and len(bound.args) == 1 and not bound.keywords:
+            members: dict[Any, Any] = bound.args[0]._value2member_map_
+            return _ENUM, members
+    return _NO_FAST_PATH, {}
+
+
 def converted_field(
     index: int,
     key: str,
@@ -474,27 +494,54 @@ def converted_field(
     ``reader`` gives the function converting the JSON value, looked up on first use: a
     model's module imports the other models last (they may refer back to it)."""
     resolved: Callable[[Any], Any] | None = None
+    fast_path = _NO_FAST_PATH
+    members: dict[Any, Any] = {}  # the enum's members by value, for _ENUM
 
     def read(model: Model) -> Any:
-        nonlocal resolved
+        nonlocal resolved, fast_path, members
         values = model._values  # pyright: ignore[reportPrivateUsage]  # (inline: the hot path)
         if values is not None:
             value = values[index]
             if value is not _UNREAD:
                 return value
+        else:
+            values = model._values = [_UNREAD] * (len(type(model)._CONVERTED) + 1)  # pyright: ignore[reportPrivateUsage]
+            values[-1] = None
         # the first read: the JSON value converted, and kept (a lazy error naming the model and
         # field if the API sent a value that cannot be read; nothing kept)
-        value = model.__dict__.get(key)
-        if value is not None:
-            if resolved is None:
-                resolved = reader()
+        sent = model.__dict__.get(key)
+        if sent is None:
+            if required:
+                raise _required(model, key)
+            values[index] = None
+            return None
+        if resolved is None:
+            resolved = reader()
+            fast_path, members = _fast_path_of(resolved)
+        # The common readers done inline, for what they take as it is (a reader call is a
+        # Python frame, most of a conversion's cost); anything else goes to the reader itself.
+        value = _UNREAD
+        if fast_path is _DATETIME:
+            if type(sent) is str:
+                try:
+                    value = _fromisoformat(sent)
+                except ValueError:
+                    pass
+        elif fast_path is _ENUM:
             try:
-                value = resolved(value)
+                value = members.get(sent, _UNREAD)
+            except TypeError:  # not hashable: not a member
+                pass
+        elif fast_path is _PLAIN_LIST:
+            items: list[Any] = sent  # (annotated, not narrowed: pyright would see list[Unknown])
+            if type(items) is list and None not in items:
+                value = items
+        if value is _UNREAD:
+            try:
+                value = resolved(sent)
             except Exception as exc:
-                raise ValueError(f"{_where(model, key)}: cannot read {_short(value)} sent as {key!r}: {exc}") from exc
-        elif required:
-            raise _required(model, key)
-        (values if values is not None else _values_of(model))[index] = value
+                raise ValueError(f"{_where(model, key)}: cannot read {_short(sent)} sent as {key!r}: {exc}") from exc
+        values[index] = value
         return value
 
     def write(model: Model, value: Any) -> None:
