@@ -2,6 +2,7 @@
 decoder (the limit), one machine, one run.
 
     .venv/bin/python -m benchmarks.sdk_comparison [--imports N] [--rounds N]
+    .venv/bin/python -m benchmarks.sdk_comparison --instructions   # needs valgrind
 
 Sets up ``.bench/venv`` with conductorone-sdk 0.17.2 and msgspec 0.22.0 from the public index
 and our runtime dependencies at the versions in requirements.lock, builds the 2026-02
@@ -28,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +46,7 @@ SHARED_RUNTIME = ("attrs", "python-dateutil", "httpx", "sniffio")
 VARIANTS = ("raw", "ours", "sdk", "msgspec")
 TIMED = ("call", "parse", "read_all", "read_three", "to_dict", "to_json", "to_json_read", "round_trip")
 MEMORY = ("memory", "memory_read")
+INSTRUCTIONS = ("parse", "read_all", "to_json_read")
 
 
 def _pinned(name: str) -> str:
@@ -86,15 +90,19 @@ def check_apps() -> None:
             raise SystemExit(f"the benchmark's {name} lacks {sorted(missing)}")
 
 
-def measure(python: Path, scenario: str, variant: str) -> Any:
+def _worker_env() -> dict[str, str]:
     path = os.pathsep.join(str(p) for p in (BENCH / "gen", ROOT / "overlays", ROOT))
     # Imports are timed as users see them: from cached bytecode (this machine's environment
     # may turn the cache off; the first, unmeasured round writes it).
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": path}
+
+
+def measure(python: Path, scenario: str, variant: str) -> Any:
     done = subprocess.run(
         [str(python), "-m", "benchmarks.sdk_worker", scenario, variant],
         cwd=ROOT,
-        env={**env, "PYTHONPATH": path},
+        env=_worker_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -102,6 +110,39 @@ def measure(python: Path, scenario: str, variant: str) -> Any:
     if done.returncode != 0:
         raise SystemExit(f"{scenario}/{variant} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout)
+
+
+def instructions(python: Path, scenario: str, variant: str) -> float:
+    """Machine instructions one run of ``scenario`` executes, counted by valgrind (callgrind):
+    the runs of 3 and of 1, halved, so start-up cancels out. The same on a busy machine as on
+    an idle one (hash seed fixed), where times move by tens of percent; memory stalls and
+    cache misses are not in it (they are in the times)."""
+    counts = []
+    for repeat in (1, 3):
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-m",
+             "benchmarks.sdk_worker", scenario, variant, str(repeat)],
+            cwd=ROOT,
+            env={**_worker_env(), "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode != 0 or found is None:
+            raise SystemExit(f"valgrind {scenario}/{variant} failed:\n{done.stderr[-2000:]}")
+        counts.append(int(found.group(1)))
+    return (counts[1] - counts[0]) / 2
+
+
+def count_instructions(python: Path) -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind on PATH")
+    print("| machine instructions per run (millions) | raw httpx + json | ours | ours / raw |")
+    print("|---|---|---|---|")
+    for scenario in INSTRUCTIONS:
+        raw, ours = (instructions(python, scenario, variant) / 1e6 for variant in ("raw", "ours"))
+        print(f"| {scenario} | {raw:.0f} | {ours:.0f} | {ours / raw:.2f} |")
 
 
 ROWS = [
@@ -127,9 +168,17 @@ def main() -> None:
     )
     parser.add_argument("--imports", type=int, default=7, help="fresh processes per import measurement")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the per-call and parse measurements")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count machine instructions (valgrind) of parse and read_all instead, ours vs raw",
+    )
     args = parser.parse_args()
     check_apps()
     python = prepare()
+    if args.instructions:
+        count_instructions(python)
+        return
     # Rounds alternate the variants, so that the machine's drift falls on all of them alike.
     samples: dict[str, list[dict[str, float]]] = {variant: [] for variant in VARIANTS}
     for variant in VARIANTS:

@@ -1,6 +1,7 @@
 """One measurement in a fresh process, for benchmarks.sdk_comparison (which runs this).
 
     python -m benchmarks.sdk_worker SCENARIO VARIANT  ->  prints seconds (or bytes) as JSON
+    python -m benchmarks.sdk_worker SCENARIO VARIANT N  ->  runs the scenario N times, untimed
 
 VARIANT: raw (httpx + json.loads dicts) | ours | sdk (conductorone-sdk, pydantic) | msgspec (a
 hand-written msgspec Struct decoder: the limit). SCENARIO: import | call (apps.get) | parse
@@ -349,9 +350,15 @@ def timed(function: Callable[[], Any], number: int, repeats: int) -> float:
     return statistics.median(means)
 
 
-def main(scenario: str, variant: str) -> None:
-    if scenario == "import":
-        result: Any = import_and_first_call(variant)
+def main(scenario: str, variant: str, repeat: int | None = None) -> None:
+    if repeat is not None:  # for counting instructions (sdk_comparison --instructions): no timing
+        function = operation(variant, scenario, client(variant))
+        function()  # warm, as timed() does
+        for _ in range(repeat):
+            function()
+        result: Any = repeat
+    elif scenario == "import":
+        result = import_and_first_call(variant)
     elif scenario in ("memory", "memory_read"):
         result = retained(variant, client(variant), scenario == "memory_read")
     elif scenario == "call":
@@ -362,4 +369,4 @@ def main(scenario: str, variant: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
