@@ -515,7 +515,7 @@ def converted_field(
                 raise _required(model, key)
             values[index] = None
             return None
-        if resolved is None:
+        if resolved is None:  # (threads racing here at worst take the reader's own path once)
             resolved = reader()
             fast_path, members = _fast_path_of(resolved)
         # The common readers done inline, for what they take as it is (a reader call is a
