@@ -352,9 +352,14 @@ def timed(function: Callable[[], Any], number: int, repeats: int) -> float:
 
 def main(scenario: str, variant: str, repeat: int | None = None) -> None:
     if repeat is not None:  # for counting instructions (sdk_comparison --instructions): no timing
+        import gc
+
         function = operation(variant, scenario, client(variant))
         function()  # warm, as timed() does
         for _ in range(repeat):
+            # each run starts with the collector in the same state, so its collections are its
+            # own (a full collection falls where the allocation count says, not per run)
+            gc.collect()
             function()
         result: Any = repeat
     elif scenario == "import":
