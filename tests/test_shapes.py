@@ -291,7 +291,8 @@ def test_verification_failure_keeps_the_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "gen"
     build(DOCUMENTS / "shapes-3.1.yaml", out)
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    # Stand in for a broken generator: the date-time template parses with a function that fails.
+    # Stand in for a broken generator: the date-time reader fails (and the getter's inline
+    # fromisoformat refuses everything, so the reader is what reads each timestamp).
     script = textwrap.dedent(
         f"""
         import sys
@@ -300,7 +301,8 @@ def test_verification_failure_keeps_the_previous_output(tmp_path: Path) -> None:
         def broken(package_dir):
             original(package_dir)
             types = package_dir / "types.py"
-            types.write_text(types.read_text().replace("def parse_datetime(value: str)", "def parse_datetime(value: str, _must: int)"))
+            text = types.read_text().replace("def parse_datetime(value: str)", "def parse_datetime(value: str, _must: int)")
+            types.write_text(text.replace("_fromisoformat = datetime.datetime.fromisoformat", "_fromisoformat = int"))
         codegen._stamp = broken
         from generator.cli import main
         sys.exit(main(["build", "--spec", {str(DOCUMENTS / "shapes-3.1.yaml")!r}, "--out", {str(out)!r}]))
