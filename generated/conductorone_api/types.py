@@ -505,8 +505,7 @@ def converted_field(
             if value is not _UNREAD:
                 return value
         else:
-            values = model._values = [_UNREAD] * (len(type(model)._CONVERTED) + 1)  # pyright: ignore[reportPrivateUsage]
-            values[-1] = None
+            values = _values_of(model)
         # the first read: the JSON value converted, and kept (a lazy error naming the model and
         # field if the API sent a value that cannot be read; nothing kept)
         sent = model.__dict__.get(key)
