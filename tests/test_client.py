@@ -298,7 +298,7 @@ def test_import_and_construction_load_no_models() -> None:
         "import sys, conductorone\n"
         "c1 = conductorone.ConductorOne(access_token='t', tenant='acme')\n"
         "group = c1.app_owners_v2\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('conductorone_api.models.', 'joserfc', 'asyncio'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('conductorone_api.models.', 'joserfc', 'asyncio', 'msgspec'))))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True

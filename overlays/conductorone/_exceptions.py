@@ -190,8 +190,10 @@ def where_sent(request: httpx.Request) -> str:
 
 def decode_json(response: httpx.Response) -> Any:
     """The (read) body as JSON; ValueError also for JSON nested too deeply for Python."""
+    from ._json import response_json  # (here: it imports msgspec, which is not needed before)
+
     try:
-        return response.json()
+        return response_json(response)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
 
